@@ -1,0 +1,6 @@
+//! Command-line interface: the TUI, `--demo`, `serve-demo` and the scriptable subcommands.
+
+pub mod args;
+pub mod serve;
+
+pub use args::Cli;

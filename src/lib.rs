@@ -1,0 +1,6 @@
+//! reve: a terminal file manager for Cloudreve v4 drives.
+
+pub mod api;
+pub mod cli;
+pub mod demo;
+pub mod text;
