@@ -232,6 +232,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
     }
 }
 
+/// The caller's `X-Cr-Client-Id` (file events are not echoed back to the same client).
+#[derive(Debug, Clone, Default)]
+pub struct ClientId(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientId {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientId(
+            parts
+                .headers
+                .get("x-cr-client-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        ))
+    }
+}
+
 /// Deserializes an optional integer that a Go binder would also accept as a string ("10").
 pub mod lenient {
     use serde::{Deserialize, Deserializer};

@@ -70,6 +70,8 @@ pub struct Demo {
     /// Public base URL without a trailing slash.
     pub site_url: String,
     pub instance_id: String,
+    /// Signs content URLs and other server-generated credentials.
+    pub secret: String,
     /// Holds file contents: `blobs/<entity>`, `uploads/<session>`.
     pub data_dir: PathBuf,
     pub events: events::EventHub,
@@ -164,6 +166,7 @@ pub async fn start(cfg: DemoConfig) -> anyhow::Result<DemoHandle> {
         cfg: cfg.clone(),
         site_url,
         instance_id: uuid::Uuid::new_v4().to_string(),
+        secret: store::random_token(32),
         data_dir,
         events: events::EventHub::default(),
         _temp: temp,
