@@ -2,5 +2,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod config;
+pub mod credentials;
 pub mod demo;
 pub mod text;
