@@ -1,23 +1,232 @@
-//! clap definitions.
+//! clap definitions: the TUI, `--demo`, `serve-demo` and the scriptable subcommands.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "reve", version, about = "A terminal file manager for Cloudreve v4 drives")]
+#[command(
+    name = "reve",
+    version,
+    about = "A terminal file manager for Cloudreve v4 drives",
+    after_help = "Run `reve --demo` to try reve on its embedded demo server."
+)]
 pub struct Cli {
-    /// Start the seeded demo server in-process and sign in to it.
-    #[arg(long, global = false)]
+    /// Start the seeded demo server in-process, sign in to it and open the TUI.
+    #[arg(long)]
     pub demo: bool,
+    /// Profile to use (default: the active profile in config.toml).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Server URL to prefill on the sign-in screen.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Sign in to a Cloudreve v4 server and remember the session in a profile.
+    Login(LoginArgs),
+    /// Sign out: revoke the session on the server and forget it locally.
+    Logout,
+    /// Show the signed-in account.
+    Whoami(JsonFlag),
+    /// List a folder (a path like /docs or a cloudreve:// URI; default: the root).
+    Ls(LsArgs),
+    /// Show everything about a file or folder.
+    Info(InfoArgs),
+    /// Create folders (missing parents are created too).
+    Mkdir(PathsArg),
+    /// Create empty files.
+    Touch(PathsArg),
+    /// Rename a file or folder.
+    Rename(RenameArgs),
+    /// Move files or folders into a folder.
+    Mv(MoveArgs),
+    /// Copy files or folders into a folder (on the server).
+    Cp(MoveArgs),
+    /// Delete files or folders (to the trash unless --permanent).
+    Rm(RmArgs),
+    /// Restore items from the trash (paths in cloudreve://trash, or their original paths).
+    Restore(PathsArg),
+    /// Print download URLs.
+    Url(UrlArgs),
+    /// Share links: create, list, edit, remove.
+    #[command(subcommand)]
+    Share(ShareCommand),
+    /// List the server's background tasks (remote downloads, archive, extract).
+    Tasks(TasksArgs),
+    /// Show used and total storage.
+    Capacity(JsonFlag),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
     /// Run the embedded Cloudreve-compatible demo server.
     ServeDemo(ServeDemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON (stable fields, see README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Server base URL, e.g. https://drive.example.com
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// Read the password from standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Two-factor code (asked for on a terminal when needed).
+    #[arg(long, value_name = "CODE")]
+    pub otp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// Folder path or cloudreve:// URI.
+    pub path: Option<String>,
+    /// Long listing: type, size, modified, name.
+    #[arg(short, long)]
+    pub long: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    pub path: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArg {
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    pub path: String,
+    pub new_name: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Sources, then the destination folder.
+    #[arg(required = true, num_args = 2..)]
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Delete permanently instead of moving to the trash.
+    #[arg(long)]
+    pub permanent: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UrlArgs {
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// URLs that download as attachments.
+    #[arg(long)]
+    pub download: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShareCommand {
+    /// Create a share link for a file or folder and print its URL.
+    Create(ShareCreateArgs),
+    /// List my share links.
+    List(JsonFlag),
+    /// Change a share link's options.
+    Edit(ShareEditArgs),
+    /// Delete share links.
+    Rm(ShareRmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShareCreateArgs {
+    pub path: String,
+    /// Protect the link with a password the server generates.
+    #[arg(long)]
+    pub private: bool,
+    /// Expire after this long (e.g. 30m, 12h, 7d).
+    #[arg(long, value_name = "DURATION")]
+    pub expire: Option<String>,
+    /// Stop working after this many downloads.
+    #[arg(long, value_name = "N")]
+    pub downloads: Option<u32>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShareEditArgs {
+    /// Share id (from `reve share list`).
+    pub id: String,
+    /// Make the link private (true) or public (false).
+    #[arg(long)]
+    pub private: Option<bool>,
+    /// New expiry from now (e.g. 7d); `never` removes it.
+    #[arg(long, value_name = "DURATION")]
+    pub expire: Option<String>,
+    /// New download limit; 0 removes it.
+    #[arg(long, value_name = "N")]
+    pub downloads: Option<u32>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShareRmArgs {
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TaskCategory {
+    General,
+    Downloading,
+    Downloaded,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// Which list to show.
+    #[arg(long, value_enum, default_value = "general")]
+    pub category: TaskCategory,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -37,4 +246,15 @@ pub struct ServeDemoArgs {
     /// Public base URL used in generated links (default: the listen address).
     #[arg(long)]
     pub site_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }
