@@ -19,7 +19,11 @@ impl Paths {
     /// XDG (or the platform's) directories, overridden by `REVE_CONFIG_DIR` / `REVE_DATA_DIR`.
     pub fn discover() -> anyhow::Result<Paths> {
         let dirs = directories::ProjectDirs::from("", "", "reve");
-        let from_env = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let from_env = |var: &str| {
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         let config_dir = from_env("REVE_CONFIG_DIR")
             .or_else(|| dirs.as_ref().map(|d| d.config_dir().to_path_buf()))
             .context("cannot find a config directory: set REVE_CONFIG_DIR")?;
@@ -143,7 +147,10 @@ mod tests {
     #[test]
     fn missing_file_is_default() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Config::load(&dir.path().join("nope.toml")).unwrap(), Config::default());
+        assert_eq!(
+            Config::load(&dir.path().join("nope.toml")).unwrap(),
+            Config::default()
+        );
     }
 
     #[test]

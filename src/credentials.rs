@@ -68,7 +68,11 @@ impl Vault {
     }
 
     /// Loads the tokens from where the profile says they are.
-    pub async fn load(&self, profile: &str, location: TokenStoreKind) -> anyhow::Result<Option<String>> {
+    pub async fn load(
+        &self,
+        profile: &str,
+        location: TokenStoreKind,
+    ) -> anyhow::Result<Option<String>> {
         if location == TokenStoreKind::Keyring {
             return match keyring_call(profile, KeyringOp::Get).await {
                 Ok(v) => Ok(v),
@@ -78,7 +82,8 @@ impl Vault {
         match std::fs::read_to_string(self.token_file(profile)) {
             Ok(s) => Ok(Some(s)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", self.token_file(profile).display())),
+            Err(e) => Err(e)
+                .with_context(|| format!("cannot read {}", self.token_file(profile).display())),
         }
     }
 
@@ -98,7 +103,13 @@ impl Vault {
 /// Profile names become file names: keep them to a harmless alphabet.
 fn file_safe(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -110,7 +121,8 @@ fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         b.mode(0o700);
     }
-    b.create(dir).with_context(|| format!("cannot create {}", dir.display()))
+    b.create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
 }
 
 fn private_file(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
@@ -121,7 +133,8 @@ fn private_file(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    o.open(path).with_context(|| format!("cannot create {}", path.display()))
+    o.open(path)
+        .with_context(|| format!("cannot create {}", path.display()))
 }
 
 enum KeyringOp {
@@ -166,7 +179,10 @@ mod tests {
             config_dir: dir.path().join("c"),
             data_dir: dir.path().join("d"),
         });
-        let at = vault.save("work/../x", "{\"t\":1}", TokenStoreKind::File).await.unwrap();
+        let at = vault
+            .save("work/../x", "{\"t\":1}", TokenStoreKind::File)
+            .await
+            .unwrap();
         assert_eq!(at, TokenStoreKind::File);
         let file = vault.token_file("work/../x");
         assert!(file.starts_with(dir.path().join("d").join("tokens")));
@@ -177,15 +193,32 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         assert_eq!(
-            vault.load("work/../x", TokenStoreKind::File).await.unwrap().as_deref(),
+            vault
+                .load("work/../x", TokenStoreKind::File)
+                .await
+                .unwrap()
+                .as_deref(),
             Some("{\"t\":1}")
         );
-        vault.save("work/../x", "{\"t\":2}", TokenStoreKind::File).await.unwrap();
+        vault
+            .save("work/../x", "{\"t\":2}", TokenStoreKind::File)
+            .await
+            .unwrap();
         assert_eq!(
-            vault.load("work/../x", TokenStoreKind::File).await.unwrap().as_deref(),
+            vault
+                .load("work/../x", TokenStoreKind::File)
+                .await
+                .unwrap()
+                .as_deref(),
             Some("{\"t\":2}")
         );
-        vault.delete("work/../x", TokenStoreKind::File).await.unwrap();
-        assert_eq!(vault.load("work/../x", TokenStoreKind::File).await.unwrap(), None);
+        vault
+            .delete("work/../x", TokenStoreKind::File)
+            .await
+            .unwrap();
+        assert_eq!(
+            vault.load("work/../x", TokenStoreKind::File).await.unwrap(),
+            None
+        );
     }
 }

@@ -1,8 +1,9 @@
 use clap::Parser;
-use reve::cli::{Cli, args::Command};
+use reve::cli::{self, Cli};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // clap exits with status 2 on usage errors, as scripts expect.
     let cli = Cli::parse();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -11,16 +12,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(async {
-        match cli.command {
-            Some(Command::ServeDemo(args)) => reve::cli::serve::run(args).await,
-            None => anyhow::bail!("the TUI is not built yet; try `reve serve-demo`"),
-        }
-    });
-    match result {
+    match rt.block_on(cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("reve: {e:#}");
+            eprintln!("reve: {}", cli::commands::describe_error(&e));
             ExitCode::FAILURE
         }
     }

@@ -187,13 +187,10 @@ pub struct ShareCreateArgs {
 pub struct ShareEditArgs {
     /// Share id (from `reve share list`).
     pub id: String,
-    /// Make the link private (true) or public (false).
-    #[arg(long)]
-    pub private: Option<bool>,
-    /// New expiry from now (e.g. 7d); `never` removes it.
+    /// New expiry from now (e.g. 7d); `never` removes it. Omitted: the current one is kept.
     #[arg(long, value_name = "DURATION")]
     pub expire: Option<String>,
-    /// New download limit; 0 removes it.
+    /// New download limit; 0 removes it. Omitted: the current one is kept.
     #[arg(long, value_name = "N")]
     pub downloads: Option<u32>,
     /// Print JSON.

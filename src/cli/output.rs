@@ -41,8 +41,12 @@ impl Table {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.rows
-            .push(cells.into_iter().map(|c| sanitize(c.as_ref()).into_owned()).collect());
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| sanitize(c.as_ref()).into_owned())
+                .collect(),
+        );
     }
 
     pub fn render(&self) -> String {

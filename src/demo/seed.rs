@@ -27,19 +27,42 @@ pub fn seed(state: &AppState) -> anyhow::Result<()> {
 
     let docs = tree.folder(root, "Documents");
     tree.file(docs, "README.md", README.as_bytes())?;
-    tree.file(docs, "todo.txt", b"- try reve\n- share a folder\n- upload something big\n")?;
+    tree.file(
+        docs,
+        "todo.txt",
+        b"- try reve\n- share a folder\n- upload something big\n",
+    )?;
     let report = tree.file(docs, "report 2026.txt", b"Quarterly report, first draft.\n")?;
-    tree.add_version(report, b"Quarterly report, final version.\nNumbers are up.\n")?;
+    tree.add_version(
+        report,
+        b"Quarterly report, final version.\nNumbers are up.\n",
+    )?;
     let projects = tree.folder(docs, "Projects");
     let reve = tree.folder(projects, "reve");
-    tree.file(reve, "design.txt", b"Dual pane. Keyboard first. Never lose a byte.\n")?;
-    tree.file(reve, "notes 100% #1.md", b"Names with %, # and spaces survive.\n")?;
+    tree.file(
+        reve,
+        "design.txt",
+        b"Dual pane. Keyboard first. Never lose a byte.\n",
+    )?;
+    tree.file(
+        reve,
+        "notes 100% #1.md",
+        b"Names with %, # and spaces survive.\n",
+    )?;
     let intl = tree.folder(docs, "日本語フォルダ");
     tree.file(intl, "こんにちは.txt", "こんにちは、世界\n".as_bytes())?;
 
     let pictures = tree.folder(root, "Pictures");
-    tree.file(pictures, "sunset.png", &gradient_png(640, 400, [255, 120, 40], [60, 20, 120])?)?;
-    tree.file(pictures, "sea.png", &gradient_png(300, 300, [0, 90, 200], [200, 240, 255])?)?;
+    tree.file(
+        pictures,
+        "sunset.png",
+        &gradient_png(640, 400, [255, 120, 40], [60, 20, 120])?,
+    )?;
+    tree.file(
+        pictures,
+        "sea.png",
+        &gradient_png(300, 300, [0, 90, 200], [200, 240, 255])?,
+    )?;
     tree.file(pictures, "forest.jpg", &gradient_jpeg(400, 300)?)?;
 
     tree.folder(root, "Music");
@@ -48,7 +71,8 @@ pub fn seed(state: &AppState) -> anyhow::Result<()> {
     for i in 0..BIG_FOLDER_ENTRIES {
         // Content-less files keep seeding fast and the data dir small.
         let name = format!("entry-{i:05}.txt");
-        tree.store.insert_node(uid, Some(big), &name, false, Utc::now());
+        tree.store
+            .insert_node(uid, Some(big), &name, false, Utc::now());
     }
     Ok(())
 }
@@ -71,9 +95,13 @@ impl Tree<'_> {
     }
 
     fn file(&mut self, parent: u64, name: &str, bytes: &[u8]) -> anyhow::Result<u64> {
-        let node = self
-            .store
-            .insert_node(self.owner, Some(parent), name, false, Utc::now() - Duration::days(3));
+        let node = self.store.insert_node(
+            self.owner,
+            Some(parent),
+            name,
+            false,
+            Utc::now() - Duration::days(3),
+        );
         self.add_version(node, bytes)?;
         Ok(node)
     }
@@ -106,7 +134,11 @@ fn gradient_png(w: u32, h: u32, from: [u8; 3], to: [u8; 3]) -> anyhow::Result<Ve
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         let t = (x + y) as f32 / (w + h) as f32;
         let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t) as u8;
-        image::Rgb([mix(from[0], to[0]), mix(from[1], to[1]), mix(from[2], to[2])])
+        image::Rgb([
+            mix(from[0], to[0]),
+            mix(from[1], to[1]),
+            mix(from[2], to[2]),
+        ])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png)?;
