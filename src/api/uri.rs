@@ -112,7 +112,10 @@ impl CrUri {
     /// Accepts a full `cloudreve://` URI, or a user path (`/docs/a b.txt`, `docs`) taken as
     /// relative to the root of "my files".
     pub fn from_user_input(s: &str) -> Result<CrUri, UriError> {
-        if s.len() >= SCHEME.len() && s[..SCHEME.len()].eq_ignore_ascii_case(SCHEME) {
+        // `get` instead of slicing: byte 12 may fall inside a multi-byte character.
+        if s.get(..SCHEME.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(SCHEME))
+        {
             return CrUri::parse(s);
         }
         if s.contains("://") {
@@ -314,7 +317,10 @@ mod tests {
             ("/docs/a b.txt", "cloudreve://my/docs/a%20b.txt"),
             ("100% done ##1", "cloudreve://my/100%25%20done%20%23%231"),
             ("/q?.txt", "cloudreve://my/q%3F.txt"),
-            ("日本語 ✓", "cloudreve://my/%E6%97%A5%E6%9C%AC%E8%AA%9E%20%E2%9C%93"),
+            (
+                "日本語 ✓",
+                "cloudreve://my/%E6%97%A5%E6%9C%AC%E8%AA%9E%20%E2%9C%93",
+            ),
             ("it's (1)!~*.txt", "cloudreve://my/it's%20(1)!~*.txt"),
             ("a+b&c=d", "cloudreve://my/a%2Bb%26c%3Dd"),
             ("/x/../y/./z", "cloudreve://my/y/z"),
@@ -333,7 +339,10 @@ mod tests {
         assert_eq!(share.fs_id.as_deref(), Some("Mju7"));
         assert_eq!(share.password.as_deref(), Some("3nik55xn"));
         assert_eq!(share.segments, vec!["sub dir"]);
-        assert_eq!(share.to_string(), "cloudreve://Mju7:3nik55xn@share/sub%20dir");
+        assert_eq!(
+            share.to_string(),
+            "cloudreve://Mju7:3nik55xn@share/sub%20dir"
+        );
         assert_eq!(
             CrUri::share("r0sM", None).join("a.txt").to_string(),
             "cloudreve://r0sM@share/a.txt"
@@ -361,18 +370,35 @@ mod tests {
             FileSystem::SharedWithMe
         );
         assert_eq!(
-            CrUri::parse("cloudreve://my/raw space/日本").unwrap().segments,
+            CrUri::parse("cloudreve://my/raw space/日本")
+                .unwrap()
+                .segments,
             vec!["raw space", "日本"]
         );
     }
 
     #[test]
     fn rejects_bad_uris() {
-        assert!(matches!(CrUri::parse("http://x/y"), Err(UriError::Scheme(_))));
-        assert!(matches!(CrUri::from_user_input("https://x"), Err(UriError::Scheme(_))));
-        assert!(matches!(CrUri::parse("cloudreve://"), Err(UriError::NoFileSystem)));
-        assert!(matches!(CrUri::parse("cloudreve://share/x"), Err(UriError::ShareWithoutId)));
-        assert!(matches!(CrUri::parse("cloudreve://my/50%"), Err(UriError::Encoding(_))));
+        assert!(matches!(
+            CrUri::parse("http://x/y"),
+            Err(UriError::Scheme(_))
+        ));
+        assert!(matches!(
+            CrUri::from_user_input("https://x"),
+            Err(UriError::Scheme(_))
+        ));
+        assert!(matches!(
+            CrUri::parse("cloudreve://"),
+            Err(UriError::NoFileSystem)
+        ));
+        assert!(matches!(
+            CrUri::parse("cloudreve://share/x"),
+            Err(UriError::ShareWithoutId)
+        ));
+        assert!(matches!(
+            CrUri::parse("cloudreve://my/50%"),
+            Err(UriError::Encoding(_))
+        ));
     }
 
     #[test]

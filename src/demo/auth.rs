@@ -18,11 +18,15 @@ pub struct MaybeUser(pub Option<u64>);
 pub struct SignedIn(pub u64);
 
 pub fn bearer(parts: &Parts) -> Option<String> {
-    let v = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
+    let v = parts.headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    // The real server only trims a "Bearer " prefix, so a bare token works as well
+    // (conformance 70_bad_input/token_without_bearer_prefix).
+    let token = match v.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        Some(_) => return None,
+        None => v,
+    };
+    (!token.is_empty()).then(|| token.to_string())
 }
 
 /// Decides who a token belongs to.

@@ -196,6 +196,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Body(v)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiErr::param("Parameter error")),
+            // Go's binder reports a wrong JSON type (`{"email": 42}`) differently from broken
+            // syntax (conformance 70_bad_input/wrong_json_types).
+            Err(JsonRejection::JsonDataError(_)) => Err(ApiErr::param("JSON marshall error")),
             Err(_) => Err(ApiErr::param("Parameter error")),
         }
     }

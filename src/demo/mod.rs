@@ -46,6 +46,8 @@ pub struct DemoConfig {
     pub refresh_ttl: chrono::Duration,
     /// Upload chunk size (25 MiB like the default policy).
     pub chunk_size: u64,
+    /// Lifetime of upload sessions (`upload_session_timeout`, 86 400 s by default).
+    pub upload_session_ttl: chrono::Duration,
 }
 
 impl Default for DemoConfig {
@@ -59,6 +61,7 @@ impl Default for DemoConfig {
             access_ttl: chrono::Duration::seconds(3600),
             refresh_ttl: chrono::Duration::seconds(1_209_600),
             chunk_size: 25 << 20,
+            upload_session_ttl: chrono::Duration::seconds(86_400),
         }
     }
 }
@@ -116,6 +119,8 @@ impl DemoHandle {
 
     /// Stops the server and waits for it.
     pub async fn stop(mut self) {
+        // Open event streams never end by themselves; graceful shutdown waits for them.
+        self.state.events.close_all();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -127,6 +132,7 @@ impl DemoHandle {
 
 impl Drop for DemoHandle {
     fn drop(&mut self) {
+        self.state.events.close_all();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

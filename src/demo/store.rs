@@ -329,10 +329,13 @@ pub struct Store {
     pub locks: HashMap<String, Lock>,
     /// Area stores, each defined by its module.
     pub uploads: super::upload::UploadStore,
+    pub downloads: super::download::DownloadStore,
     pub shares: super::share::ShareStore,
     pub tasks: super::workflow::TaskStore,
     pub dav: super::dav::DavStore,
     pub links: super::files::LinkStore,
+    /// Explorer views that are not stored on a folder (trash root, shared default).
+    pub file_views: super::files::ViewStore,
     pub session: super::session::SessionStore,
 }
 
@@ -667,7 +670,13 @@ impl Store {
                 json!(node.metadata)
             },
         );
-        m.insert("path".into(), json!(uri.to_string()));
+        // The server writes a root as `cloudreve://my/` (README §6, C2-213, 40_shares).
+        let path = if uri.is_root() && !uri.is_search() {
+            format!("{uri}/")
+        } else {
+            uri.to_string()
+        };
+        m.insert("path".into(), json!(path));
         let owned = viewer == Some(node.owner);
         if owned && self.shares.has_share_for(id) {
             m.insert("shared".into(), json!(true));

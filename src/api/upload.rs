@@ -1,0 +1,311 @@
+//! Uploads: sessions, chunks to Cloudreve, to a remote node or to S3, completion callbacks,
+//! cancel, and the one-request content update (files-and-transfers.md §4–5).
+
+use super::client::{Client, Request, read_answer, seg, url_label};
+use super::error::{ApiError, snippet};
+use super::models::{CallbackPolicy, CompletedPart, File, UploadRequest, UploadSession};
+use super::uri::CrUri;
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, ETAG};
+use serde_json::json;
+
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// A request body with its exact length. Cloudreve refuses chunks without an exact
+/// `Content-Length` (`40013`) and stores a streamed `PUT /file/content` without one as an empty
+/// version (C2-321), so the length always travels with the body.
+pub struct ChunkBody {
+    kind: BodyKind,
+}
+
+enum BodyKind {
+    Bytes(Bytes),
+    Stream(reqwest::Body, u64),
+}
+
+impl ChunkBody {
+    /// In-memory bytes; such a request can be replayed after a token refresh.
+    pub fn bytes(data: impl Into<Bytes>) -> ChunkBody {
+        ChunkBody {
+            kind: BodyKind::Bytes(data.into()),
+        }
+    }
+
+    /// A stream that yields exactly `len` bytes (e.g. a file range wrapped with a progress
+    /// counter). Sent once: after a `401` the caller retries with a new stream.
+    pub fn stream<S>(stream: S, len: u64) -> ChunkBody
+    where
+        S: futures_util::TryStream + Send + 'static,
+        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+        Bytes: From<S::Ok>,
+    {
+        ChunkBody {
+            kind: BodyKind::Stream(reqwest::Body::wrap_stream(stream), len),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        match &self.kind {
+            BodyKind::Bytes(b) => b.len() as u64,
+            BodyKind::Stream(_, len) => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn into_request(self, req: Request) -> Request {
+        match self.kind {
+            BodyKind::Bytes(b) => req.raw(b, OCTET_STREAM),
+            BodyKind::Stream(body, len) => req.stream(body, len, OCTET_STREAM),
+        }
+    }
+
+    /// For requests outside the API (storage hosts, nodes).
+    fn attach(self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let len = self.len();
+        let rb = rb
+            .header(CONTENT_TYPE, OCTET_STREAM)
+            .header(CONTENT_LENGTH, len);
+        match self.kind {
+            BodyKind::Bytes(b) => rb.body(b),
+            BodyKind::Stream(body, _) => rb.body(body),
+        }
+    }
+}
+
+impl Client {
+    /// `PUT /file/upload`: creates an upload session; a placeholder appears at once and the
+    /// path is locked until completion, cancel or expiry. `40004` = the name is taken.
+    pub async fn create_upload_session(
+        &self,
+        request: &UploadRequest,
+    ) -> Result<UploadSession, ApiError> {
+        self.call(Request::put("/file/upload").json(request)).await
+    }
+
+    /// `POST /file/upload/:session/:index`: one chunk of a local (or relay) policy upload.
+    /// The last chunk finalises the file and still answers plain success.
+    pub async fn upload_chunk(
+        &self,
+        session_id: &str,
+        index: u64,
+        body: ChunkBody,
+    ) -> Result<(), ApiError> {
+        let req = Request::post(format!("/file/upload/{}/{index}", seg(session_id))).unlimited();
+        self.call(body.into_request(req)).await
+    }
+
+    /// `DELETE /file/upload`: cancels a session and removes its placeholder.
+    pub async fn cancel_upload(&self, session_id: &str, uri: &str) -> Result<(), ApiError> {
+        let body = json!({ "id": session_id, "uri": uri });
+        self.call(Request::delete("/file/upload").json(&body)).await
+    }
+
+    /// `PUT /file/content`: writes a whole file in one request (creates it or adds a version;
+    /// ≤ 50 MiB). Works for every storage policy because the server writes the data itself.
+    pub async fn update_content(
+        &self,
+        uri: &CrUri,
+        previous: Option<&str>,
+        body: ChunkBody,
+    ) -> Result<File, ApiError> {
+        let req = Request::put("/file/content")
+            .query("uri", uri)
+            .query_opt("previous", previous)
+            .unlimited();
+        self.call(body.into_request(req)).await
+    }
+
+    /// Remote-node policy: `POST {upload_urls[0]}?chunk=<i>` with the session's credential as
+    /// `Authorization` (never the Cloudreve token). The node finalises after the last chunk.
+    pub async fn upload_chunk_to_node(
+        &self,
+        session: &UploadSession,
+        index: u64,
+        body: ChunkBody,
+    ) -> Result<(), ApiError> {
+        let url = session.upload_urls.first().ok_or_else(|| {
+            ApiError::decode(
+                "PUT /file/upload",
+                200,
+                "remote session without an upload URL",
+            )
+        })?;
+        let credential = session
+            .credential
+            .as_ref()
+            .map(|c| c.expose())
+            .unwrap_or_default();
+        let label = url_label(&Method::POST, url);
+        let rb = self
+            .inner
+            .http
+            .post(url.as_str())
+            .query(&[("chunk", index)])
+            .header(AUTHORIZATION, credential);
+        let resp = body
+            .attach(rb)
+            .send()
+            .await
+            .map_err(|e| ApiError::transport(&label, e))?;
+        read_answer::<()>(&label, resp).await.map(|_| ())
+    }
+
+    /// S3 policy: `PUT upload_urls[i]` (presigned) with the part's exact length. Returns the
+    /// storage's `ETag`, needed for the completion.
+    pub async fn upload_s3_part(&self, url: &str, body: ChunkBody) -> Result<String, ApiError> {
+        let label = url_label(&Method::PUT, url);
+        let resp = body
+            .attach(self.inner.http.put(url))
+            .send()
+            .await
+            .map_err(|e| ApiError::transport(&label, e))?;
+        let status = resp.status();
+        let etag = resp
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if !status.is_success() {
+            return Err(storage_error(&label, resp).await);
+        }
+        etag.ok_or_else(|| ApiError::Http {
+            endpoint: label,
+            status: status.as_u16(),
+            detail: "the storage sent no ETag".into(),
+        })
+    }
+
+    /// S3 policy: `POST completeURL` with every part in ascending order (§5.5.3).
+    pub async fn complete_s3_upload(
+        &self,
+        complete_url: &str,
+        parts: &[CompletedPart],
+    ) -> Result<(), ApiError> {
+        let label = url_label(&Method::POST, complete_url);
+        let resp = self
+            .inner
+            .http
+            .post(complete_url)
+            .header(CONTENT_TYPE, OCTET_STREAM)
+            .body(complete_multipart_xml(parts))
+            .send()
+            .await
+            .map_err(|e| ApiError::transport(&label, e))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(storage_error(&label, resp).await)
+        }
+    }
+
+    /// `GET|POST /callback/<policy>/:session/:secret`: tells Cloudreve that the storage has the
+    /// object. For S3 a `-1` right after completion is transient; `40055` (size mismatch) is
+    /// final.
+    pub async fn upload_callback(
+        &self,
+        policy: CallbackPolicy,
+        session: &UploadSession,
+    ) -> Result<(), ApiError> {
+        let path = format!(
+            "/callback/{}/{}/{}",
+            policy.path_name(),
+            seg(&session.session_id),
+            seg(session.callback_secret.expose())
+        );
+        let req = if policy.uses_post() {
+            Request::post(path)
+        } else {
+            Request::get(path)
+        };
+        self.call(req.no_auth()).await
+    }
+}
+
+/// `<CompleteMultipartUpload>` with parts sorted by number (S3 refuses other orders).
+pub fn complete_multipart_xml(parts: &[CompletedPart]) -> String {
+    let mut sorted: Vec<&CompletedPart> = parts.iter().collect();
+    sorted.sort_by_key(|p| p.number);
+    let mut xml = String::from("<CompleteMultipartUpload>");
+    for p in sorted {
+        xml.push_str(&format!(
+            "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>",
+            p.number,
+            xml_escape(&p.etag)
+        ));
+    }
+    xml.push_str("</CompleteMultipartUpload>");
+    xml
+}
+
+/// Escapes text content. Quotes stay literal: ETags are sent as the storage gave them
+/// (`"…"`), which every S3 implementation accepts (C3-018, C3-177).
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The `<Code>` of an S3 XML error (`SignatureDoesNotMatch`, `InvalidPart`, …).
+pub fn s3_error_code(body: &str) -> Option<&str> {
+    let start = body.find("<Code>")? + "<Code>".len();
+    let end = body[start..].find("</Code>")? + start;
+    Some(body[start..end].trim())
+}
+
+async fn storage_error(label: &str, resp: reqwest::Response) -> ApiError {
+    let status = resp.status().as_u16();
+    let body = resp.bytes().await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let detail = match s3_error_code(&text) {
+        Some(code) => code.to_string(),
+        None => snippet(&body),
+    };
+    ApiError::Http {
+        endpoint: label.to_string(),
+        status,
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completion_xml_is_sorted_and_escaped() {
+        let parts = [
+            CompletedPart {
+                number: 2,
+                etag: "\"b\"".into(),
+            },
+            CompletedPart {
+                number: 1,
+                etag: "a".into(),
+            },
+        ];
+        assert_eq!(
+            complete_multipart_xml(&parts),
+            "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>a</ETag></Part>\
+             <Part><PartNumber>2</PartNumber><ETag>\"b\"</ETag></Part></CompleteMultipartUpload>"
+        );
+    }
+
+    #[test]
+    fn reads_s3_error_codes() {
+        let xml = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>x</Message></Error>";
+        assert_eq!(s3_error_code(xml), Some("SignatureDoesNotMatch"));
+        assert_eq!(s3_error_code("<html>"), None);
+    }
+
+    #[test]
+    fn body_lengths() {
+        assert_eq!(ChunkBody::bytes(vec![0u8; 5]).len(), 5);
+        let s = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"abc"))]);
+        assert_eq!(ChunkBody::stream(s, 3).len(), 3);
+        assert!(ChunkBody::bytes(Bytes::new()).is_empty());
+    }
+}
