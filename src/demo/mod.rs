@@ -189,12 +189,18 @@ pub async fn start(cfg: DemoConfig) -> anyhow::Result<DemoHandle> {
             })
             .await;
     });
-    Ok(DemoHandle {
+    let handle = DemoHandle {
         addr,
         state,
         shutdown: Some(tx),
         task: Some(task),
-    })
+    };
+    if cfg.seed {
+        seed::seed_over_http(&handle.base_url())
+            .await
+            .context("cannot seed the demo drive")?;
+    }
+    Ok(handle)
 }
 
 /// All routes: `/api/v4/…` plus the short links and WebDAV outside it.

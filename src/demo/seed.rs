@@ -1,10 +1,17 @@
 //! The sample drive of `--seed`: the demo account and a drive worth exploring — nested
-//! folders, text files, images, a folder with 10,000 entries, a file with two versions.
+//! folders, text and image files, a folder with 10,000 entries, a file with two versions, one
+//! item in the trash, one share link and one finished archive task.
+//!
+//! Files are written with the upload area's own functions, so seeded files are stored exactly
+//! like uploaded ones. The share and the task are made through the HTTP API after the server
+//! listens, as a client would, so they go through the same code paths as everything else.
 
-use super::store::{Entity, Store};
+use super::http::ApiErr;
+use super::upload::{write_new_file, write_version};
 use super::{AppState, Demo};
-use anyhow::Context as _;
-use chrono::{Duration, Utc};
+use crate::api::uri::CrUri;
+use anyhow::{Context as _, anyhow};
+use chrono::Utc;
 
 pub const DEMO_EMAIL: &str = "demo@reve.local";
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -12,15 +19,16 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 pub const BIG_FOLDER_ENTRIES: usize = 10_000;
 pub const BIG_FOLDER: &str = "Big folder";
 
+/// Creates the account and its files (before the server listens).
 pub fn seed(state: &AppState) -> anyhow::Result<()> {
-    let mut store = state.lock();
-    let uid = store.create_user(DEMO_EMAIL, DEMO_PASSWORD, Some("en-US".into()));
-    if let Some(u) = store.user_mut(uid) {
-        u.nickname = "Demo".into();
-    }
-    let root = store.user(uid).context("demo user vanished")?.root;
-    let mut tree = Tree {
-        store: &mut store,
+    let (uid, root) = {
+        let mut store = state.lock();
+        let uid = store.create_user(DEMO_EMAIL, DEMO_PASSWORD, Some("en-US".into()));
+        let user = store.user_mut(uid).context("demo user vanished")?;
+        user.nickname = "Demo".into();
+        (uid, user.root)
+    };
+    let tree = Tree {
         demo: state,
         owner: uid,
     };
@@ -33,10 +41,13 @@ pub fn seed(state: &AppState) -> anyhow::Result<()> {
         b"- try reve\n- share a folder\n- upload something big\n",
     )?;
     let report = tree.file(docs, "report 2026.txt", b"Quarterly report, first draft.\n")?;
-    tree.add_version(
+    write_version(
+        state,
         report,
+        uid,
         b"Quarterly report, final version.\nNumbers are up.\n",
-    )?;
+    )
+    .map_err(api_err)?;
     let projects = tree.folder(docs, "Projects");
     let reve = tree.folder(projects, "reve");
     tree.file(
@@ -51,6 +62,11 @@ pub fn seed(state: &AppState) -> anyhow::Result<()> {
     )?;
     let intl = tree.folder(docs, "日本語フォルダ");
     tree.file(intl, "こんにちは.txt", "こんにちは、世界\n".as_bytes())?;
+    tree.file(
+        docs,
+        "old draft.txt",
+        b"An old draft, waiting in the trash.\n",
+    )?;
 
     let pictures = tree.folder(root, "Pictures");
     tree.file(
@@ -68,12 +84,44 @@ pub fn seed(state: &AppState) -> anyhow::Result<()> {
     tree.folder(root, "Music");
 
     let big = tree.folder(root, BIG_FOLDER);
+    let mut store = state.lock();
     for i in 0..BIG_FOLDER_ENTRIES {
-        // Content-less files keep seeding fast and the data dir small.
-        let name = format!("entry-{i:05}.txt");
-        tree.store
-            .insert_node(uid, Some(big), &name, false, Utc::now());
+        // Content-less files (like `POST /file/create` makes) keep seeding fast and small.
+        store.insert_node(
+            uid,
+            Some(big),
+            &format!("entry-{i:05}.txt"),
+            false,
+            Utc::now(),
+        );
     }
+    Ok(())
+}
+
+/// Adds what is best made through the API (after the server listens): a file in the trash,
+/// a share link and a finished archive task.
+pub async fn seed_over_http(base_url: &str) -> anyhow::Result<()> {
+    use crate::api::{Client, ClientConfig, DeleteOptions};
+    let client = Client::new(ClientConfig::new(base_url))?;
+    client.login(DEMO_EMAIL, DEMO_PASSWORD).await?;
+    let path = |p: &str| CrUri::from_user_input(p).map_err(|e| anyhow!("{e}"));
+    client
+        .delete(
+            &[path("/Documents/old draft.txt")?],
+            DeleteOptions::default(),
+        )
+        .await?;
+    client
+        .create_share(&crate::api::models::ShareRequest {
+            uri: path("/Documents/Projects")?.to_string(),
+            show_readme: true,
+            ..Default::default()
+        })
+        .await?;
+    client
+        .create_archive(&[path("/Pictures")?], &path("/Documents/pictures.zip")?)
+        .await?;
+    client.logout().await?;
     Ok(())
 }
 
@@ -81,52 +129,25 @@ const README: &str = "# Welcome to the reve demo drive\n\n\
 This drive lives in reve's embedded demo server. Everything here is disposable:\n\
 browse, rename, upload, share and delete as you like.\n";
 
-/// Small helper that builds nodes with content for one owner.
+fn api_err(e: ApiErr) -> anyhow::Error {
+    anyhow!("seeding failed: {} (code {})", e.msg, e.code)
+}
+
+/// Builds nodes for one owner.
 struct Tree<'a> {
-    store: &'a mut Store,
     demo: &'a Demo,
     owner: u64,
 }
 
 impl Tree<'_> {
-    fn folder(&mut self, parent: u64, name: &str) -> u64 {
-        self.store
+    fn folder(&self, parent: u64, name: &str) -> u64 {
+        self.demo
+            .lock()
             .insert_node(self.owner, Some(parent), name, true, Utc::now())
     }
 
-    fn file(&mut self, parent: u64, name: &str, bytes: &[u8]) -> anyhow::Result<u64> {
-        let node = self.store.insert_node(
-            self.owner,
-            Some(parent),
-            name,
-            false,
-            Utc::now() - Duration::days(3),
-        );
-        self.add_version(node, bytes)?;
-        Ok(node)
-    }
-
-    /// Stores `bytes` as a new current version of `node`.
-    fn add_version(&mut self, node: u64, bytes: &[u8]) -> anyhow::Result<()> {
-        let entity = self.store.new_id();
-        let path = self.demo.blob_path(entity);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        self.store.entities.insert(
-            entity,
-            Entity {
-                id: entity,
-                size: bytes.len() as u64,
-                kind: 0,
-                created_at: Utc::now(),
-                created_by: self.owner,
-            },
-        );
-        if let Some(n) = self.store.files.get_mut(&node) {
-            n.primary = Some(entity);
-            n.versions.push(entity);
-            n.updated_at = Utc::now();
-        }
-        Ok(())
+    fn file(&self, parent: u64, name: &str, bytes: &[u8]) -> anyhow::Result<u64> {
+        write_new_file(self.demo, self.owner, parent, name, bytes).map_err(api_err)
     }
 }
 
@@ -152,4 +173,64 @@ fn gradient_jpeg(w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg)?;
     Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::TaskCategory;
+    use crate::api::{Client, ClientConfig, ListQuery};
+    use crate::demo::{DemoConfig, start};
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn seeded_drive_has_everything_the_issue_promises() {
+        let server = start(DemoConfig {
+            seed: true,
+            ..DemoConfig::default()
+        })
+        .await
+        .unwrap();
+        let client = Client::new(ClientConfig::new(server.base_url())).unwrap();
+        client.login(DEMO_EMAIL, DEMO_PASSWORD).await.unwrap();
+        let q = ListQuery::default();
+        let root = client.list_all(&CrUri::my_root(), &q).await.unwrap();
+        let names: Vec<&str> = root.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Documents", "Pictures", "Music", BIG_FOLDER]);
+        let big = client
+            .list_all(&CrUri::my_root().join(BIG_FOLDER), &q)
+            .await
+            .unwrap();
+        assert_eq!(big.files.len(), BIG_FOLDER_ENTRIES);
+        let trash = client
+            .list_all(&CrUri::root(crate::api::uri::FileSystem::Trash), &q)
+            .await
+            .unwrap();
+        assert_eq!(trash.files.len(), 1);
+        assert_eq!(trash.files[0].name, "old draft.txt");
+        let shares = client.list_shares(&Default::default()).await.unwrap();
+        assert_eq!(shares.shares.len(), 1);
+        let report = client
+            .file_info(
+                &CrUri::from_user_input("/Documents/report 2026.txt").unwrap(),
+                crate::api::InfoOptions {
+                    extended: true,
+                    folder_summary: false,
+                },
+            )
+            .await
+            .unwrap();
+        let versions = report
+            .extended_info
+            .map(|e| e.entities)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.kind == 0)
+            .count();
+        assert_eq!(versions, 2);
+        let tasks = client
+            .list_tasks(TaskCategory::General, 10, None)
+            .await
+            .unwrap();
+        assert_eq!(tasks.tasks.len(), 1);
+    }
 }
