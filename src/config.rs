@@ -73,9 +73,70 @@ pub struct Config {
     pub token_store: TokenStoreKind,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `[keys.<context>]` tables: key → action for the TUI, checked while parsing
+    /// (`app::keymap`).
+    #[serde(default, skip_serializing_if = "crate::app::KeyTable::is_empty")]
+    pub keys: crate::app::KeyTable,
+    /// `[share_presets.<name>]`: ready-made share options (`reve share create --preset`, the
+    /// TUI's quick share); the one named `default` applies when none is named.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub share_presets: BTreeMap<String, SharePreset>,
+    /// `osc52 = false` stops reve from setting the terminal's clipboard (OSC 52). On unless
+    /// set; see [`Config::osc52_enabled`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osc52: Option<bool>,
+}
+
+/// One `[share_presets.<name>]` table. Flags given on the command line win over it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharePreset {
+    /// Protect the link with a password the server generates.
+    #[serde(default)]
+    pub private: bool,
+    /// Lifetime such as `30m`, `12h`, `7d` (checked when the file is read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire: Option<String>,
+    /// Download limit (> 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downloads: Option<u64>,
+    /// Visitors see the owner's folder view settings.
+    #[serde(default)]
+    pub share_view: bool,
+    /// Show the folder's README to visitors.
+    #[serde(default)]
+    pub show_readme: bool,
+}
+
+impl SharePreset {
+    /// The preset's lifetime in seconds (`None`: never expires).
+    pub fn expire_seconds(&self) -> anyhow::Result<Option<u64>> {
+        let Some(text) = self.expire.as_deref() else {
+            return Ok(None);
+        };
+        let secs = humantime::parse_duration(text)
+            .map_err(|e| {
+                anyhow::anyhow!("expire = {text:?} is not a duration like 30m, 12h, 7d: {e}")
+            })?
+            .as_secs();
+        if secs == 0 {
+            bail!("expire = {text:?} must be at least one second");
+        }
+        Ok(Some(secs))
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        self.expire_seconds()?;
+        if self.downloads == Some(0) {
+            bail!("downloads = 0: leave it out for no limit");
+        }
+        Ok(())
+    }
 }
 
 pub const DEFAULT_PROFILE: &str = "default";
+/// The share preset used when none is named.
+pub const DEFAULT_SHARE_PRESET: &str = "default";
 
 impl Config {
     /// Reads `path`; a missing file is the default configuration. Errors name the file and
@@ -99,7 +160,37 @@ impl Config {
                 other => bail!("REVE_TOKEN_STORE must be auto, keyring or file, not {other:?}"),
             };
         }
+        for (name, preset) in &config.share_presets {
+            preset
+                .validate()
+                .with_context(|| format!("[share_presets.{name}]"))?;
+        }
         Ok(config)
+    }
+
+    /// Whether reve may set the terminal's clipboard with OSC 52 (on unless `osc52 = false`).
+    pub fn osc52_enabled(&self) -> bool {
+        self.osc52.unwrap_or(true)
+    }
+
+    /// The named share preset, or the `default` one when no name is given (`None` when there
+    /// is no `default`). An unknown name is an error listing the known ones.
+    pub fn share_preset(&self, name: Option<&str>) -> anyhow::Result<Option<&SharePreset>> {
+        match name {
+            None => Ok(self.share_presets.get(DEFAULT_SHARE_PRESET)),
+            Some(n) => match self.share_presets.get(n) {
+                Some(p) => Ok(Some(p)),
+                None => {
+                    let known: Vec<&str> = self.share_presets.keys().map(String::as_str).collect();
+                    if known.is_empty() {
+                        bail!(
+                            "no share preset {n:?}: config.toml has no [share_presets.NAME] tables"
+                        )
+                    }
+                    bail!("no share preset {n:?}; known presets: {}", known.join(", "))
+                }
+            },
+        }
     }
 
     /// Writes the file atomically (a crash never leaves half a config behind).
@@ -160,5 +251,48 @@ mod tests {
         assert!(msg.contains("line 3"), "{msg}");
         let err = Config::parse("[profiles.a]\nserver=\"s\"\nemail=\"e\"\ncolour=1\n").unwrap_err();
         assert!(format!("{err:#}").contains("colour"), "{err:#}");
+    }
+
+    #[test]
+    fn share_presets_and_osc52_switch() {
+        let c = Config::parse(
+            "osc52 = false\n\
+             [share_presets.default]\nexpire = \"7d\"\n\
+             [share_presets.secret]\nprivate = true\nexpire = \"12h\"\ndownloads = 3\n\
+             share_view = true\nshow_readme = true\n",
+        )
+        .unwrap();
+        assert!(!c.osc52_enabled());
+        assert!(Config::default().osc52_enabled(), "on unless turned off");
+        let secret = c.share_preset(Some("secret")).unwrap().unwrap();
+        assert!(secret.private && secret.share_view && secret.show_readme);
+        assert_eq!(secret.downloads, Some(3));
+        assert_eq!(secret.expire_seconds().unwrap(), Some(12 * 3600));
+        let default = c.share_preset(None).unwrap().unwrap();
+        assert_eq!(default.expire_seconds().unwrap(), Some(7 * 86400));
+        assert!(!default.private);
+        let err = c.share_preset(Some("nope")).unwrap_err().to_string();
+        assert!(err.contains("default, secret"), "{err}");
+        assert_eq!(Config::default().share_preset(None).unwrap(), None);
+
+        // Saved and read back unchanged.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        c.save(&path).unwrap();
+        assert_eq!(Config::load(&path).unwrap(), c);
+    }
+
+    #[test]
+    fn bad_share_presets_name_the_table() {
+        let err = Config::parse("[share_presets.x]\nexpire = \"soon\"\n").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("[share_presets.x]") && msg.contains("soon"),
+            "{msg}"
+        );
+        let err = Config::parse("[share_presets.x]\ndownloads = 0\n").unwrap_err();
+        assert!(format!("{err:#}").contains("downloads = 0"), "{err:#}");
+        let err = Config::parse("[share_presets.x]\npassword = \"p\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("password"), "{err:#}");
     }
 }

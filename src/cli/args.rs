@@ -25,6 +25,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Scriptable subcommands print to pipes; the TUI and the demo server do not (and a
+    /// server must never be killed by a peer closing a socket).
+    pub fn writes_to_pipes(&self) -> bool {
+        !matches!(self.command, None | Some(Command::ServeDemo(_)))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in to a Cloudreve v4 server and remember the session in a profile.
@@ -58,6 +66,47 @@ pub enum Command {
     Share(ShareCommand),
     /// List the server's background tasks (remote downloads, archive, extract).
     Tasks(TasksArgs),
+    /// Cancel or wait for one server task.
+    #[command(subcommand)]
+    Task(super::drive_cmd::TaskCommand),
+    /// Download URLs or magnet links to the drive on the server (remote download).
+    Download(super::drive_cmd::DownloadArgs),
+    /// Zip files on the server, extract archives there, list an archive.
+    #[command(subcommand)]
+    Archive(super::drive_cmd::ArchiveCommand),
+    /// Direct links to files: create, list, remove.
+    #[command(subcommand)]
+    Link(super::drive_cmd::LinkCommand),
+    /// List the stored versions of a file.
+    Versions(super::drive_cmd::VersionsArgs),
+    /// Make a version current, delete it, or print its download URL.
+    #[command(subcommand)]
+    Version(super::drive_cmd::VersionCommand),
+    /// Pin a folder (pins form the jump list).
+    Pin(super::drive_cmd::PinArgs),
+    /// Remove a pin.
+    Unpin(super::drive_cmd::UnpinArgs),
+    /// List the pins.
+    Pins(JsonFlag),
+    /// Add, remove or list a file's tags.
+    #[command(subcommand)]
+    Tag(super::drive_cmd::TagCommand),
+    /// Search by name, tag, type, size and date below a folder.
+    Search(super::drive_cmd::SearchArgs),
+    /// My profile picture: show, upload, or switch to Gravatar.
+    #[command(subcommand)]
+    Avatar(super::account_cmd::AvatarCommand),
+    /// Read or change account preferences.
+    #[command(subcommand)]
+    Settings(super::account_cmd::SettingsCommand),
+    /// Change my password.
+    Password(super::account_cmd::PasswordArgs),
+    /// Turn two-factor authentication on or off.
+    #[command(name = "2fa", subcommand)]
+    TwoFa(super::account_cmd::TwoFaCommand),
+    /// WebDAV accounts: list, create, edit, remove.
+    #[command(subcommand)]
+    Webdav(super::account_cmd::WebdavCommand),
     /// Show used and total storage.
     Capacity(JsonFlag),
     /// Print a shell completion script.
@@ -164,14 +213,38 @@ pub enum ShareCommand {
     Edit(ShareEditArgs),
     /// Delete share links.
     Rm(ShareRmArgs),
+    /// List the contents of a share link (mine or anyone's), read-only.
+    Browse(super::drive_cmd::ShareBrowseArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ShareCreateArgs {
     pub path: String,
+    /// Start from this `[share_presets.NAME]` of config.toml (default: the `default` preset,
+    /// when there is one). The other options override it.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Protect the link with this password (letters and digits, at most 32).
+    #[arg(long, value_name = "P", conflicts_with_all = ["random_password", "public"])]
+    pub password: Option<String>,
     /// Protect the link with a password the server generates.
+    #[arg(long, visible_alias = "private", conflicts_with = "public")]
+    pub random_password: bool,
+    /// No password, even when the preset has one.
     #[arg(long)]
-    pub private: bool,
+    pub public: bool,
+    /// Visitors see my folder view settings.
+    #[arg(long)]
+    pub share_view: bool,
+    /// Show the folder's README to visitors.
+    #[arg(long)]
+    pub show_readme: bool,
+    /// Also print the URL as a QR code.
+    #[arg(long)]
+    pub qr: bool,
+    /// Copy the URL to the terminal's clipboard (OSC 52; works over SSH).
+    #[arg(long)]
+    pub copy: bool,
     /// Expire after this long (e.g. 30m, 12h, 7d).
     #[arg(long, value_name = "DURATION")]
     pub expire: Option<String>,
@@ -206,6 +279,8 @@ pub struct ShareRmArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum TaskCategory {
+    /// All three lists.
+    All,
     General,
     Downloading,
     Downloaded,
@@ -214,8 +289,11 @@ pub enum TaskCategory {
 #[derive(Debug, Args)]
 pub struct TasksArgs {
     /// Which list to show.
-    #[arg(long, value_enum, default_value = "general")]
+    #[arg(long, value_enum, default_value = "all")]
     pub category: TaskCategory,
+    /// Keep refreshing with live progress until no task runs.
+    #[arg(long)]
+    pub watch: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -4,7 +4,7 @@
 use super::args::*;
 use super::context::{Context, SignedInClient};
 use super::output::{Table, human_size, print_json};
-use crate::api::models::{File, FileKind, Share, ShareRequest, Task, TaskCategory as ApiCategory};
+use crate::api::models::{File, FileKind, Share, ShareRequest};
 use crate::api::uri::{CrUri, FileSystem};
 use crate::api::{
     ApiError, Client, ClientConfig, DeleteOptions, InfoOptions, ListQuery, LoginOutcome,
@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use std::io::{BufRead as _, IsTerminal as _};
 
 /// Runs one signed-in command and saves refreshed tokens afterwards.
-async fn with_client<F, Fut>(ctx: &Context, f: F) -> anyhow::Result<()>
+pub(super) async fn with_client<F, Fut>(ctx: &Context, f: F) -> anyhow::Result<()>
 where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
@@ -27,11 +27,11 @@ where
     result.and(saved)
 }
 
-fn uri(input: &str) -> anyhow::Result<CrUri> {
+pub(super) fn uri(input: &str) -> anyhow::Result<CrUri> {
     CrUri::from_user_input(input).with_context(|| format!("bad path or URI {:?}", sanitize(input)))
 }
 
-fn uris(inputs: &[String]) -> anyhow::Result<Vec<CrUri>> {
+pub(super) fn uris(inputs: &[String]) -> anyhow::Result<Vec<CrUri>> {
     inputs.iter().map(|s| uri(s)).collect()
 }
 
@@ -57,7 +57,7 @@ fn file_json(f: &File) -> Value {
     })
 }
 
-fn short_time(t: &crate::api::models::Timestamp) -> String {
+pub(super) fn short_time(t: &crate::api::models::Timestamp) -> String {
     t.with_timezone(&chrono::Local)
         .format("%Y-%m-%d %H:%M")
         .to_string()
@@ -480,11 +480,13 @@ fn share_json(s: &Share) -> Value {
         "downloads": s.downloaded,
         "remain_downloads": s.remain_downloads,
         "created_at": s.created_at.to_rfc3339(),
+        "share_view": s.share_view,
+        "show_readme": s.show_readme,
     })
 }
 
 /// `30m`, `12h`, `7d` → seconds.
-fn parse_duration(s: &str) -> anyhow::Result<u64> {
+pub(super) fn parse_duration(s: &str) -> anyhow::Result<u64> {
     let d = humantime::parse_duration(s)
         .with_context(|| format!("bad duration {:?}: use e.g. 30m, 12h, 7d", sanitize(s)))?;
     if d.as_secs() == 0 {
@@ -495,28 +497,7 @@ fn parse_duration(s: &str) -> anyhow::Result<u64> {
 
 pub async fn share(ctx: &Context, cmd: ShareCommand) -> anyhow::Result<()> {
     match cmd {
-        ShareCommand::Create(args) => {
-            let target = uri(&args.path)?;
-            let expire = args.expire.as_deref().map(parse_duration).transpose()?;
-            with_client(ctx, |client| async move {
-                let link = client
-                    .create_share(&ShareRequest {
-                        uri: target.to_string(),
-                        is_private: args.private,
-                        downloads: args.downloads.map(u64::from).filter(|n| *n > 0),
-                        expire,
-                        ..Default::default()
-                    })
-                    .await?;
-                if args.json {
-                    print_json(&json!({"url": link, "uri": target.to_string()}));
-                } else {
-                    println!("{}", sanitize(&link));
-                }
-                Ok(())
-            })
-            .await
-        }
+        ShareCommand::Create(args) => super::drive_cmd::share_create(ctx, args).await,
         ShareCommand::List(args) => {
             with_client(ctx, |client| async move {
                 let mut all = Vec::new();
@@ -613,6 +594,7 @@ pub async fn share(ctx: &Context, cmd: ShareCommand) -> anyhow::Result<()> {
             })
             .await
         }
+        ShareCommand::Browse(args) => super::drive_cmd::share_browse(ctx, args).await,
         ShareCommand::Rm(args) => {
             with_client(ctx, |client| async move {
                 for id in &args.ids {
@@ -624,58 +606,6 @@ pub async fn share(ctx: &Context, cmd: ShareCommand) -> anyhow::Result<()> {
             .await
         }
     }
-}
-
-// ---- tasks --------------------------------------------------------------------------------
-
-fn task_json(t: &Task) -> Value {
-    json!({
-        "id": t.id,
-        "type": t.kind,
-        "status": format!("{:?}", t.status).to_lowercase(),
-        "created_at": t.created_at.to_rfc3339(),
-        "updated_at": t.updated_at.to_rfc3339(),
-        "error": t.error,
-        "duration_ms": t.duration,
-    })
-}
-
-pub async fn tasks(ctx: &Context, args: TasksArgs) -> anyhow::Result<()> {
-    let category = match args.category {
-        TaskCategory::General => ApiCategory::General,
-        TaskCategory::Downloading => ApiCategory::Downloading,
-        TaskCategory::Downloaded => ApiCategory::Downloaded,
-    };
-    with_client(ctx, |client| async move {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = client.list_tasks(category, 100, token.as_deref()).await?;
-            all.extend(page.tasks);
-            match page.pagination.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
-        if args.json {
-            print_json(&Value::Array(all.iter().map(task_json).collect()));
-            return Ok(());
-        }
-        let mut t = Table::new(&[]);
-        t.row(["ID", "TYPE", "STATUS", "CREATED", "ERROR"]);
-        for task in &all {
-            t.row([
-                task.id.clone(),
-                task.kind.clone(),
-                format!("{:?}", task.status).to_lowercase(),
-                short_time(&task.created_at),
-                task.error.clone().unwrap_or_default(),
-            ]);
-        }
-        print!("{}", t.render());
-        Ok(())
-    })
-    .await
 }
 
 /// One line for an error: `<what went wrong> (code N, correlation id X)`, sanitized, plus one

@@ -1,8 +1,10 @@
 //! Command-line interface: the TUI, `--demo`, `serve-demo` and the scriptable subcommands.
 
+pub mod account_cmd;
 pub mod args;
 pub mod commands;
 pub mod context;
+pub mod drive_cmd;
 pub mod output;
 pub mod serve;
 
@@ -14,7 +16,12 @@ use context::Context;
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = cli.command else {
-        anyhow::bail!("the terminal UI is not built yet; see `reve --help` for the commands");
+        return crate::tui::run(crate::tui::TuiOptions {
+            demo: cli.demo,
+            profile: cli.profile,
+            server: cli.server,
+        })
+        .await;
     };
     if let Command::ServeDemo(args) = command {
         return serve::run(args).await;
@@ -44,7 +51,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(a) => commands::restore(&ctx, a).await,
         Command::Url(a) => commands::url(&ctx, a).await,
         Command::Share(c) => commands::share(&ctx, c).await,
-        Command::Tasks(a) => commands::tasks(&ctx, a).await,
+        Command::Tasks(a) => drive_cmd::tasks(&ctx, a).await,
+        Command::Task(c) => drive_cmd::task(&ctx, c).await,
+        Command::Download(a) => drive_cmd::download(&ctx, a).await,
+        Command::Archive(c) => drive_cmd::archive(&ctx, c).await,
+        Command::Link(c) => drive_cmd::link(&ctx, c).await,
+        Command::Versions(a) => drive_cmd::versions(&ctx, a).await,
+        Command::Version(c) => drive_cmd::version(&ctx, c).await,
+        Command::Pin(a) => drive_cmd::pin(&ctx, a).await,
+        Command::Unpin(a) => drive_cmd::unpin(&ctx, a).await,
+        Command::Pins(a) => drive_cmd::pins(&ctx, a).await,
+        Command::Tag(c) => drive_cmd::tag(&ctx, c).await,
+        Command::Search(a) => drive_cmd::search(&ctx, a).await,
+        Command::Avatar(c) => account_cmd::avatar(&ctx, c).await,
+        Command::Settings(c) => account_cmd::settings(&ctx, c).await,
+        Command::Password(a) => account_cmd::password(&ctx, a).await,
+        Command::TwoFa(c) => account_cmd::two_fa(&ctx, c).await,
+        Command::Webdav(c) => account_cmd::webdav(&ctx, c).await,
         Command::Capacity(a) => commands::capacity(&ctx, a).await,
         Command::ServeDemo(_) | Command::Completions(_) => Ok(()),
     }
