@@ -118,9 +118,27 @@ pub async fn seed_over_http(base_url: &str) -> anyhow::Result<()> {
             ..Default::default()
         })
         .await?;
-    client
+    let task = client
         .create_archive(&[path("/Pictures")?], &path("/Documents/pictures.zip")?)
         .await?;
+    // Wait for the task, so every seeded drive looks the same to whoever uses it first.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let page = client
+            .list_tasks(crate::api::models::TaskCategory::General, 10, None)
+            .await?;
+        if page
+            .tasks
+            .iter()
+            .any(|t| t.id == task.id && t.status.is_finished())
+        {
+            break;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(anyhow!("the seeded archive task did not finish"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     client.logout().await?;
     Ok(())
 }
