@@ -7,6 +7,7 @@ pub mod context;
 pub mod drive_cmd;
 pub mod output;
 pub mod serve;
+pub mod transfer_cmd;
 
 pub use args::Cli;
 use args::Command;
@@ -68,6 +69,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Password(a) => account_cmd::password(&ctx, a).await,
         Command::TwoFa(c) => account_cmd::two_fa(&ctx, c).await,
         Command::Webdav(c) => account_cmd::webdav(&ctx, c).await,
+        Command::Put(a) => transfer_cmd::put(&ctx, a).await,
+        Command::Get(a) => transfer_cmd::get(&ctx, a).await,
+        Command::Transfers(a) => transfer_cmd::transfers(&ctx, a).await,
         Command::Capacity(a) => commands::capacity(&ctx, a).await,
         Command::ServeDemo(_) | Command::Completions(_) => Ok(()),
     }

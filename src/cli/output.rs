@@ -95,7 +95,7 @@ pub fn print_json(value: &serde_json::Value) {
     println!("{}", escape_invisible_in_json(&text));
 }
 
-fn escape_invisible_in_json(json: &str) -> String {
+pub fn escape_invisible_in_json(json: &str) -> String {
     // Inside JSON strings, `\uXXXX` is a valid spelling of any BMP character; outside them
     // there are no such characters. So replacing them everywhere keeps the JSON equivalent.
     let mut out = String::with_capacity(json.len());

@@ -1,0 +1,154 @@
+//! `update(&mut State, Msg) -> Vec<Command>`: the only place the state changes. Synchronous and
+//! deterministic: time arrives in messages, ids come from the state's counter.
+
+mod browser;
+mod modal;
+mod mouse;
+mod ops;
+mod outcome;
+mod signin;
+mod worker;
+
+use super::action::{Action, Context};
+use super::command::Command;
+use super::keymap::{KeyChord, Lookup};
+use super::modal::{HelpView, Modal};
+use super::msg::Msg;
+use super::state::{Screen, State, TOAST_LIFETIME};
+use crossterm::event::{KeyEvent, KeyEventKind};
+use std::time::Instant;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    state.dirty = true;
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Mouse { event, at } => mouse::on_mouse(state, event, at),
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            clamp_panes(state);
+            Vec::new()
+        }
+        Msg::Paste(text) => on_paste(state, &text),
+        Msg::Tick(now) => {
+            on_tick(state, now);
+            Vec::new()
+        }
+        Msg::Worker(event) => worker::on_event(state, event),
+    }
+}
+
+/// Which key table applies right now.
+pub fn current_context(state: &State) -> Context {
+    if state.screen == Screen::SignIn {
+        return Context::SignIn;
+    }
+    match &state.modal {
+        Some(Modal::Confirm(c)) if c.danger => Context::Danger,
+        Some(Modal::Confirm(_)) | Some(Modal::Info(_)) | Some(Modal::Message(_)) => Context::Dialog,
+        Some(Modal::Input(_)) => Context::Input,
+        Some(Modal::SortMenu) => Context::SortMenu,
+        Some(Modal::GoMenu) => Context::GoMenu,
+        Some(Modal::Help(_)) => Context::Help,
+        None if state.filter_editing => Context::Filter,
+        None => Context::Browser,
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    if key.kind == KeyEventKind::Release {
+        state.dirty = false;
+        return Vec::new();
+    }
+    let chord = KeyChord::from_event(&key);
+    let context = current_context(state);
+    let pending = std::mem::take(&mut state.pending_keys);
+    match state.keymap.lookup(context, &pending, chord) {
+        Lookup::Action(action) => return dispatch(state, context, action),
+        Lookup::Pending => {
+            state.pending_keys = pending;
+            state.pending_keys.push(chord);
+            state.dirty = false;
+            return Vec::new();
+        }
+        Lookup::Unbound => {}
+    }
+    // Global keys reach through from the browser; elsewhere only force-quit does, so that
+    // typing a `q` or `?` in a text field types it.
+    if let Lookup::Action(action) = state.keymap.lookup(Context::Global, &[], chord)
+        && (context == Context::Browser || action == Action::ForceQuit)
+    {
+        return dispatch(state, Context::Global, action);
+    }
+    type_text(state, context, key)
+}
+
+fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command> {
+    match (context, action) {
+        (_, Action::Quit | Action::ForceQuit) => {
+            state.quit = true;
+            vec![Command::Quit]
+        }
+        (_, Action::Help) => {
+            state.modal = Some(Modal::Help(HelpView::default()));
+            Vec::new()
+        }
+        (Context::Browser, a) => browser::on_action(state, a),
+        (Context::Filter, a) => browser::on_filter_action(state, a),
+        (Context::SignIn, a) => signin::on_action(state, a),
+        (_, a) => modal::on_action(state, a),
+    }
+}
+
+/// A key no table claimed: text for whatever field has the keyboard.
+fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command> {
+    match context {
+        Context::SignIn => signin::on_text_key(state, key),
+        Context::Filter => browser::on_filter_key(state, key),
+        Context::Input | Context::Help => modal::on_text_key(state, key),
+        _ => {
+            state.dirty = false;
+            Vec::new()
+        }
+    }
+}
+
+fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
+    match current_context(state) {
+        Context::SignIn => {
+            let focus = state.signin.focus;
+            state.signin.field_mut(focus).paste(text);
+            Vec::new()
+        }
+        Context::Filter => browser::paste_into_filter(state, text),
+        Context::Input | Context::Help => modal::paste(state, text),
+        // A share link pasted onto the browser opens it.
+        Context::Browser => browser::open_link(state, state.focus, text.trim()),
+        _ => Vec::new(),
+    }
+}
+
+fn on_tick(state: &mut State, now: Instant) {
+    state.ticks += 1;
+    let mut changed = state.is_busy();
+    if let Some(toast) = &mut state.toast {
+        match toast.expires {
+            None => toast.expires = Some(now + TOAST_LIFETIME),
+            Some(at) if now >= at => {
+                state.toast = None;
+                changed = true;
+            }
+            Some(_) => {}
+        }
+    }
+    state.dirty = changed;
+}
+
+fn clamp_panes(state: &mut State) {
+    for i in 0..2 {
+        let rows = state.pane_rows(i);
+        state.panes[i].clamp(rows);
+    }
+}
+
+#[cfg(test)]
+mod tests;
