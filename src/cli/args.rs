@@ -107,6 +107,12 @@ pub enum Command {
     /// WebDAV accounts: list, create, edit, remove.
     #[command(subcommand)]
     Webdav(super::account_cmd::WebdavCommand),
+    /// Upload local files or folders into a remote folder (resumable).
+    Put(super::transfer_cmd::PutArgs),
+    /// Download remote files or folders into a local folder (resumable).
+    Get(super::transfer_cmd::GetArgs),
+    /// List, resume or clear interrupted transfers.
+    Transfers(super::transfer_cmd::TransfersArgs),
     /// Show used and total storage.
     Capacity(JsonFlag),
     /// Print a shell completion script.

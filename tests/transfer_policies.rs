@@ -1,0 +1,579 @@
+//! The S3 and remote-node upload flows end to end, against a small fake master and storage
+//! written from files-and-transfers.md §5.5 and §5.6 (the demo server offers only the local
+//! policy so far). The fake is strict where the real storage is: presigned part URLs must be
+//! used verbatim with the exact signed length, the completion must list every part in
+//! ascending order with its ETag, the callback checks the object's size, and the node refuses
+//! chunks without the session's credential or out of order (no pre-allocation, C3-121).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use md5::{Digest as _, Md5};
+use reve::api::models::Tokens;
+use reve::api::{Client, ClientConfig};
+use reve::transfer::conflict::Refuse;
+use reve::transfer::{
+    CheckpointStore, ConflictPolicy, Engine, EngineConfig, JobOptions, Outcome, RetryPolicy,
+};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+const CHUNK: u64 = 8192;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    S3,
+    Remote,
+    /// A policy the engine has no chunk flow for.
+    OneDrive,
+}
+
+struct Session {
+    uri: String,
+    size: u64,
+    credential: String,
+    /// S3 parts by number: bytes and ETag.
+    parts: BTreeMap<u64, (Vec<u8>, String)>,
+    /// The assembled S3 object, once completed.
+    object: Option<Vec<u8>>,
+    /// Remote node: bytes written so far (in order).
+    written: Vec<u8>,
+    received: u64,
+}
+
+#[derive(Default)]
+struct Fake {
+    base: String,
+    kind: Option<Kind>,
+    sessions: HashMap<String, Session>,
+    /// Final files: URI → content.
+    files: HashMap<String, Vec<u8>>,
+    /// Calls by name, for the assertions.
+    calls: BTreeMap<String, u32>,
+    /// The next completion answers 500 (a storage hiccup the client must retry).
+    fail_next_complete: bool,
+    /// The next callback answers -1 (object not visible yet, §5.5.4).
+    fail_next_callback: bool,
+}
+
+type Shared = Arc<Mutex<Fake>>;
+
+fn count(fake: &Shared, name: &str) {
+    *fake.lock().unwrap().calls.entry(name.into()).or_default() += 1;
+}
+
+fn envelope(code: i64, data: Option<Value>, msg: &str) -> Response {
+    let mut body = json!({"code": code, "msg": msg});
+    if let Some(d) = data {
+        body["data"] = d;
+    }
+    (
+        [("content-type", "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn s3_error(status: StatusCode, code: &str) -> Response {
+    (
+        status,
+        [("content-type", "application/xml")],
+        format!("<?xml version=\"1.0\"?><Error><Code>{code}</Code></Error>"),
+    )
+        .into_response()
+}
+
+fn part_len(size: u64, number: u64) -> u64 {
+    let start = (number - 1) * CHUNK;
+    size.saturating_sub(start).min(CHUNK)
+}
+
+fn chunk_count(size: u64) -> u64 {
+    size.div_ceil(CHUNK).max(1)
+}
+
+fn file_json(uri: &str, size: u64) -> Value {
+    let name = uri.rsplit('/').next().unwrap_or("");
+    json!({
+        "type": 0, "id": "f1", "name": name, "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z", "size": size, "metadata": {}, "path": uri,
+        "primary_entity": format!("e{size}"), "owned": true
+    })
+}
+
+async fn create_session(State(fake): State<Shared>, body: Bytes) -> Response {
+    count(&fake, "create");
+    let req: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let uri = req["uri"].as_str().unwrap_or_default().to_string();
+    let size = req["size"].as_u64().unwrap_or(0);
+    let mut f = fake.lock().unwrap();
+    if f.files.contains_key(&uri) || f.sessions.values().any(|s| s.uri == uri) {
+        return envelope(40004, None, "Object existed");
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let expires = chrono::Utc::now().timestamp() + 3600;
+    let base = f.base.clone();
+    let kind = f.kind.unwrap_or(Kind::S3);
+    let credential = format!("Bearer Cr mac-{id}:{expires}");
+    let mut data = json!({
+        "session_id": id, "chunk_size": CHUNK, "expires": expires, "uri": uri,
+        "callback_secret": format!("secret-{id}"),
+    });
+    match kind {
+        Kind::S3 => {
+            let urls: Vec<String> = (1..=chunk_count(size))
+                .map(|n| {
+                    format!("{base}/bucket/key-{id}?partNumber={n}&uploadId=up-{id}&X-Amz-Signature=sig{n}")
+                })
+                .collect();
+            data["upload_id"] = json!(format!("up-{id}"));
+            data["upload_urls"] = json!(urls);
+            data["completeURL"] = json!(format!(
+                "{base}/bucket/key-{id}?uploadId=up-{id}&X-Amz-Signature=done"
+            ));
+            data["storage_policy"] = json!({"id": "p", "name": "S3", "type": "s3", "max_size": 0});
+        }
+        Kind::OneDrive => {
+            data["upload_urls"] = json!([format!("{base}/onedrive/{id}")]);
+            data["storage_policy"] =
+                json!({"id": "p", "name": "OD", "type": "onedrive", "max_size": 0});
+        }
+        Kind::Remote => {
+            data["upload_id"] = json!("");
+            data["upload_urls"] = json!([format!("{base}/api/v4/slave/upload/{id}")]);
+            data["credential"] = json!(credential);
+            data["storage_policy"] =
+                json!({"id": "p", "name": "Node", "type": "remote", "max_size": 0});
+        }
+    }
+    f.sessions.insert(
+        id,
+        Session {
+            uri,
+            size,
+            credential,
+            parts: BTreeMap::new(),
+            object: None,
+            written: Vec::new(),
+            received: 0,
+        },
+    );
+    envelope(0, Some(data), "")
+}
+
+async fn cancel_session(State(fake): State<Shared>, body: Bytes) -> Response {
+    count(&fake, "cancel");
+    let req: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let id = req["id"].as_str().unwrap_or_default();
+    match fake.lock().unwrap().sessions.remove(id) {
+        Some(_) => envelope(0, None, ""),
+        None => envelope(40016, None, "Path not exist"),
+    }
+}
+
+async fn file_info(
+    State(fake): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let uri = q.get("uri").cloned().unwrap_or_default();
+    let f = fake.lock().unwrap();
+    match f.files.get(&uri) {
+        Some(content) => envelope(0, Some(file_json(&uri, content.len() as u64)), ""),
+        None => envelope(40016, None, "Path not exist"),
+    }
+}
+
+/// `PUT` part / `POST` completion on the fake bucket.
+async fn bucket_put(
+    State(fake): State<Shared>,
+    Path(key): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    count(&fake, "part");
+    let id = key.trim_start_matches("key-").to_string();
+    let number: u64 = q
+        .get("partNumber")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    // The URL must be used verbatim: its signature names its part number.
+    if q.get("X-Amz-Signature") != Some(&format!("sig{number}"))
+        || q.get("uploadId") != Some(&format!("up-{id}"))
+        || headers.contains_key("authorization")
+    {
+        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+    }
+    let mut f = fake.lock().unwrap();
+    let Some(session) = f.sessions.get_mut(&id) else {
+        return s3_error(StatusCode::NOT_FOUND, "NoSuchUpload");
+    };
+    // The signed length (content-length;host, C3-013).
+    if body.len() as u64 != part_len(session.size, number) {
+        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+    }
+    let etag = format!(
+        "\"{}\"",
+        Md5::digest(&body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    session.parts.insert(number, (body.to_vec(), etag.clone()));
+    ([("etag", etag)], "").into_response()
+}
+
+async fn bucket_complete(
+    State(fake): State<Shared>,
+    Path(key): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    count(&fake, "complete");
+    let id = key.trim_start_matches("key-").to_string();
+    if q.get("X-Amz-Signature").map(String::as_str) != Some("done") {
+        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+    }
+    let mut f = fake.lock().unwrap();
+    if std::mem::take(&mut f.fail_next_complete) {
+        return s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
+    }
+    let Some(session) = f.sessions.get_mut(&id) else {
+        return s3_error(StatusCode::NOT_FOUND, "NoSuchUpload");
+    };
+    let xml = String::from_utf8_lossy(&body).to_string();
+    let mut listed = Vec::new();
+    for part in xml.split("<Part>").skip(1) {
+        let num =
+            between(part, "<PartNumber>", "</PartNumber>").and_then(|n| n.parse::<u64>().ok());
+        let etag = between(part, "<ETag>", "</ETag>");
+        match (num, etag) {
+            (Some(n), Some(e)) => listed.push((n, e.to_string())),
+            _ => return s3_error(StatusCode::BAD_REQUEST, "MalformedXML"),
+        }
+    }
+    if listed.is_empty() {
+        return s3_error(StatusCode::BAD_REQUEST, "MalformedXML");
+    }
+    if listed.windows(2).any(|w| w[0].0 >= w[1].0) {
+        return s3_error(StatusCode::BAD_REQUEST, "InvalidPartOrder");
+    }
+    let mut object = Vec::new();
+    for (n, etag) in &listed {
+        match session.parts.get(n) {
+            Some((bytes, stored)) if stored == etag => object.extend_from_slice(bytes),
+            _ => return s3_error(StatusCode::BAD_REQUEST, "InvalidPart"),
+        }
+    }
+    session.object = Some(object);
+    (
+        [("content-type", "application/xml")],
+        "<CompleteMultipartUploadResult><ETag>\"x-3\"</ETag></CompleteMultipartUploadResult>",
+    )
+        .into_response()
+}
+
+fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = s.find(open)? + open.len();
+    let end = s[start..].find(close)? + start;
+    Some(&s[start..end])
+}
+
+async fn s3_callback(
+    State(fake): State<Shared>,
+    Path((id, secret)): Path<(String, String)>,
+) -> Response {
+    count(&fake, "callback");
+    let mut f = fake.lock().unwrap();
+    let unauthorized =
+        |code, msg| (StatusCode::UNAUTHORIZED, envelope(code, None, msg)).into_response();
+    if !f.sessions.contains_key(&id) {
+        return unauthorized(40011, "Upload session does not exist or expired");
+    }
+    if secret != format!("secret-{id}") {
+        return unauthorized(40020, "Invalid callback secret");
+    }
+    if std::mem::take(&mut f.fail_next_callback) {
+        return (StatusCode::BAD_REQUEST, envelope(-1, None, "")).into_response();
+    }
+    let Some(session) = f.sessions.get(&id) else {
+        return unauthorized(40011, "");
+    };
+    let Some(object) = session.object.clone() else {
+        return (StatusCode::BAD_REQUEST, envelope(-1, None, "")).into_response();
+    };
+    if object.len() as u64 != session.size {
+        let msg = format!(
+            "File size not match, expected: {}, actual: {}",
+            session.size,
+            object.len()
+        );
+        return (StatusCode::BAD_REQUEST, envelope(40055, None, &msg)).into_response();
+    }
+    let uri = session.uri.clone();
+    f.sessions.remove(&id);
+    f.files.insert(uri, object);
+    envelope(0, None, "")
+}
+
+/// The remote node: `POST /api/v4/slave/upload/:id?chunk=i` (§5.6.2).
+async fn node_chunk(
+    State(fake): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    count(&fake, "node_chunk");
+    let mut f = fake.lock().unwrap();
+    let Some(session) = f.sessions.get_mut(&id) else {
+        return envelope(40011, None, "");
+    };
+    match headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        None => return envelope(403, None, "authorization header is missing"),
+        Some(v) if v != session.credential => return envelope(40071, None, "invalid sign"),
+        Some(_) => {}
+    }
+    let index: u64 = q.get("chunk").and_then(|c| c.parse().ok()).unwrap_or(0);
+    let expected = part_len(session.size, index + 1);
+    if body.len() as u64 != expected {
+        return envelope(
+            40013,
+            None,
+            &format!("Invalid Content-Length (expected: {expected})"),
+        );
+    }
+    let start = index * CHUNK;
+    // No pre-allocation: a chunk past the written end fails (C3-121).
+    if start > session.written.len() as u64 {
+        return envelope(50004, None, "Failed to upload file");
+    }
+    session.written.truncate(start as usize);
+    session.written.extend_from_slice(&body);
+    session.received = session.received.max(index + 1);
+    if session.written.len() as u64 == session.size && index + 1 == chunk_count(session.size) {
+        // The node finalises (calls the master) before answering the last chunk (§5.6.3).
+        let (uri, content) = (session.uri.clone(), session.written.clone());
+        f.sessions.remove(&id);
+        f.files.insert(uri, content);
+    }
+    envelope(0, None, "")
+}
+
+/// Chunks sent to Cloudreve itself for these sessions are refused (`40006`, C3-052).
+async fn local_chunk(State(fake): State<Shared>) -> Response {
+    count(&fake, "local_chunk");
+    envelope(40006, None, "")
+}
+
+/// `PUT /file/content`: the server writes the file itself (§4.9).
+async fn put_content(
+    State(fake): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    count(&fake, "content");
+    let uri = q.get("uri").cloned().unwrap_or_default();
+    let declared: Option<usize> = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    if declared != Some(body.len()) {
+        return envelope(40001, None, "Content-Length required");
+    }
+    let mut f = fake.lock().unwrap();
+    f.files.insert(uri.clone(), body.to_vec());
+    envelope(0, Some(file_json(&uri, body.len() as u64)), "")
+}
+
+async fn mkdir(body: Bytes) -> Response {
+    let req: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let uri = req["uri"].as_str().unwrap_or_default();
+    let mut folder = file_json(uri, 0);
+    folder["type"] = json!(1);
+    envelope(0, Some(folder), "")
+}
+
+async fn start(kind: Kind) -> (Shared, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let fake: Shared = Arc::new(Mutex::new(Fake {
+        base: base.clone(),
+        kind: Some(kind),
+        ..Fake::default()
+    }));
+    let app = Router::new()
+        .route(
+            "/api/v4/file/upload",
+            put(create_session).delete(cancel_session),
+        )
+        .route("/api/v4/file/upload/{id}/{index}", post(local_chunk))
+        .route("/api/v4/file/info", get(file_info))
+        .route("/api/v4/file/content", put(put_content))
+        .route("/api/v4/file/create", post(mkdir))
+        .route("/api/v4/callback/s3/{id}/{secret}", get(s3_callback))
+        .route("/api/v4/slave/upload/{id}", post(node_chunk))
+        .route("/bucket/{key}", put(bucket_put).post(bucket_complete))
+        .with_state(fake.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (fake, base)
+}
+
+fn engine(base: &str, dir: &std::path::Path, chunks: Option<usize>) -> Engine {
+    let now = chrono::Utc::now().fixed_offset();
+    let tokens = Tokens {
+        access_token: "access".into(),
+        refresh_token: "refresh".into(),
+        access_expires: now + chrono::Duration::hours(1),
+        refresh_expires: now + chrono::Duration::days(1),
+    };
+    let client = Client::with_tokens(ClientConfig::new(base), tokens).unwrap();
+    let config = EngineConfig {
+        chunk_concurrency: chunks,
+        retry: RetryPolicy {
+            base: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        },
+        ..EngineConfig::default()
+    };
+    Engine::new(client, CheckpointStore::new(dir.join("cp")), config)
+}
+
+async fn upload(engine: &Engine, dir: &std::path::Path, name: &str, data: &[u8]) -> Outcome {
+    let src = dir.join(name);
+    std::fs::write(&src, data).unwrap();
+    let report = engine
+        .put(
+            &[src],
+            &reve::api::uri::CrUri::from_user_input("/p").unwrap(),
+            JobOptions {
+                recursive: false,
+                conflict: ConflictPolicy::Fail,
+            },
+            Box::new(Refuse),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    report.files[0].outcome.clone()
+}
+
+fn data(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_parts_completion_and_callback() {
+    let (fake, base) = start(Kind::S3).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Parts go in parallel (S3 takes any order, C3-172…181).
+    let engine = engine(&base, dir.path(), Some(3));
+    for (name, len) in [
+        ("small", 100),
+        ("multi", CHUNK as usize * 4 + 17),
+        ("empty", 0),
+    ] {
+        let content = data(len);
+        let outcome = upload(&engine, dir.path(), name, &content).await;
+        assert_eq!(outcome, Outcome::Done(format!("cloudreve://my/p/{name}")));
+        assert_eq!(
+            fake.lock().unwrap().files[&format!("cloudreve://my/p/{name}")],
+            content
+        );
+    }
+    let calls = fake.lock().unwrap().calls.clone();
+    assert_eq!(calls["part"], 1 + 5 + 1);
+    assert_eq!(calls["complete"], 3);
+    assert_eq!(calls["callback"], 3);
+    assert!(
+        !calls.contains_key("local_chunk"),
+        "no chunk went to Cloudreve"
+    );
+    assert!(!calls.contains_key("cancel"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_retries_a_failed_completion_and_an_early_callback() {
+    let (fake, base) = start(Kind::S3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    {
+        let mut f = fake.lock().unwrap();
+        f.fail_next_complete = true;
+        f.fail_next_callback = true;
+    }
+    let content = data(CHUNK as usize * 2 + 5);
+    let outcome = upload(&engine, dir.path(), "retry", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/retry".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/retry"], content);
+    assert_eq!(f.calls["complete"], 2);
+    assert_eq!(f.calls["callback"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_node_chunks_with_the_session_credential() {
+    let (fake, base) = start(Kind::Remote).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    for (name, len) in [
+        ("small", 10),
+        ("multi", CHUNK as usize * 3 + 1),
+        ("empty", 0),
+    ] {
+        let content = data(len);
+        let outcome = upload(&engine, dir.path(), name, &content).await;
+        assert_eq!(outcome, Outcome::Done(format!("cloudreve://my/p/{name}")));
+        assert_eq!(
+            fake.lock().unwrap().files[&format!("cloudreve://my/p/{name}")],
+            content
+        );
+    }
+    let calls = fake.lock().unwrap().calls.clone();
+    assert_eq!(calls["node_chunk"], 1 + 4 + 1);
+    assert!(!calls.contains_key("local_chunk"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_node_without_preallocation_makes_parallel_chunks_sequential() {
+    let (fake, base) = start(Kind::Remote).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Four chunks at once: the node refuses those past its written end with 50004; the
+    // engine falls back to one chunk at a time (files-and-transfers.md §4.3).
+    let engine = engine(&base, dir.path(), Some(4));
+    let content = data(CHUNK as usize * 8);
+    let outcome = upload(&engine, dir.path(), "par", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/par".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/par"], content);
+    assert!(
+        f.calls["node_chunk"] > 8,
+        "some parallel chunks were refused first"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsupported_policies_fall_back_to_one_request() {
+    let (fake, base) = start(Kind::OneDrive).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    let content = data(CHUNK as usize * 2 + 3);
+    let outcome = upload(&engine, dir.path(), "od", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/od"], content);
+    // The session was cancelled (no placeholder stays), then one `PUT /file/content`.
+    assert_eq!(f.calls["cancel"], 1);
+    assert_eq!(f.calls["content"], 1);
+    assert!(f.sessions.is_empty());
+}
