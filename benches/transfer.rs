@@ -30,7 +30,10 @@ fn bench(c: &mut Criterion) {
         })
         .await
         .expect("demo");
-        server.state.lock().create_user("b@reve.test", "bench-password", None);
+        server
+            .state
+            .lock()
+            .create_user("b@reve.test", "bench-password", None);
         let client = Client::new(ClientConfig::new(server.base_url())).expect("client");
         let Ok(LoginOutcome::SignedIn(..)) = client.login("b@reve.test", "bench-password").await
         else {

@@ -315,7 +315,9 @@ impl Uploader<'_> {
         identity: FileIdentity,
     ) -> Result<UploadSession, Stop> {
         let mut ambiguous = false;
-        let result = self.try_create_session(stat, identity, &mut ambiguous).await;
+        let result = self
+            .try_create_session(stat, identity, &mut ambiguous)
+            .await;
         if result.is_err() && !ambiguous {
             // No session can exist: forget the marker (a failed file may be retried later).
             let _ = self.commit(|u| u.creating_since = None);
