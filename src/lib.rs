@@ -12,7 +12,7 @@ pub mod demo;
 pub mod drive;
 pub mod qr;
 pub mod text;
-pub mod tui;
 pub mod transfer;
+pub mod tui;
 pub mod ui;
 pub mod worker;

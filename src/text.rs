@@ -102,7 +102,10 @@ mod tests {
             ("zero\u{200b}width", "zero\\u{200b}width"),
             ("line\nbreak\ttab", "line\\nbreak\\ttab"),
             ("日本語のファイル", "日本語のファイル"),
-            ("family 👨\u{200d}👩\u{200d}👧", "family 👨\u{200d}👩\u{200d}👧"),
+            (
+                "family 👨\u{200d}👩\u{200d}👧",
+                "family 👨\u{200d}👩\u{200d}👧",
+            ),
             ("lonely\u{200d}joiner", "lonely\\u{200d}joiner"),
             ("del\x7f", "del\\x7f"),
             ("bom\u{feff}", "bom\\u{feff}"),
@@ -121,6 +124,9 @@ mod tests {
     fn output_never_contains_control_characters() {
         let hostile: String = (0u32..0x250).filter_map(char::from_u32).collect();
         let out = sanitize(&hostile);
-        assert!(!out.chars().any(|c| (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32))));
+        assert!(
+            !out.chars()
+                .any(|c| (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)))
+        );
     }
 }

@@ -121,10 +121,7 @@ impl Client {
                 .unwrap_or_default();
             return Ok(Avatar::Gravatar(location.to_string()));
         }
-        if resp
-            .content_length()
-            .is_some_and(|n| n > MAX_AVATAR_BYTES)
-        {
+        if resp.content_length().is_some_and(|n| n > MAX_AVATAR_BYTES) {
             return Err(ApiError::decode(
                 &endpoint,
                 status.as_u16(),

@@ -163,7 +163,10 @@ pub fn ok<T: Serialize>(data: T) -> ApiResult {
 
 /// `{"code":0,"msg":""}`: success without data.
 pub fn ok_empty() -> ApiResult {
-    Ok(json_response(StatusCode::OK, &json!({"code": 0, "msg": ""})))
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"code": 0, "msg": ""}),
+    ))
 }
 
 /// Any envelope with an explicit code (e.g. 203 "continue").
@@ -213,7 +216,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for LooseBody<T> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiErr::param("Parameter error"))?;
-        let text = if bytes.is_empty() { &b"{}"[..] } else { &bytes[..] };
+        let text = if bytes.is_empty() {
+            &b"{}"[..]
+        } else {
+            &bytes[..]
+        };
         serde_json::from_slice(text)
             .map(LooseBody)
             .map_err(|_| ApiErr::param("Parameter error"))

@@ -22,7 +22,7 @@ fn coder() -> &'static sqids::Sqids {
     static CODER: OnceLock<sqids::Sqids> = OnceLock::new();
     CODER.get_or_init(|| {
         sqids::Sqids::builder()
-                        .min_length(4)
+            .min_length(4)
             .build()
             .expect("static sqids alphabet is valid")
     })

@@ -500,7 +500,8 @@ impl Store {
                 set.remove(&id);
             }
         }
-        self.child_index.insert((new_parent, new_name.to_string()), id);
+        self.child_index
+            .insert((new_parent, new_name.to_string()), id);
         self.children.entry(new_parent).or_default().insert(id);
         if let Some(node) = self.files.get_mut(&id) {
             node.parent = Some(new_parent);
