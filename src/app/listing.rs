@@ -187,12 +187,6 @@ impl Listing {
         positions
     }
 
-    /// Gives back the room reserved for pages that will not come (the listing is complete).
-    pub fn shrink_to_fit(&mut self) {
-        self.entries.shrink_to_fit();
-        self.view.shrink_to_fit();
-    }
-
     /// Re-sorts everything (a new sort order was chosen).
     pub fn set_sort(&mut self, sort: SortSpec) {
         self.sort = sort;

@@ -132,7 +132,6 @@ impl Pane {
         self.place_cursor(anchor.and_then(|a| remap.apply(a)), rows);
         if page.last {
             self.focus_name = None;
-            self.listing.shrink_to_fit();
         }
         true
     }

@@ -102,7 +102,8 @@ fn ask_rename(state: &mut State, i: usize) {
     if !allowed(state, i, "renaming", |c| c.rename) {
         return;
     }
-    let mut modal = InputModal::new("Rename", &name, InputPurpose::Rename { pane: i, target });
+    let title = format!("Rename “{name}”");
+    let mut modal = InputModal::new(title, &name, InputPurpose::Rename { pane: i, target });
     modal.field.cursor_before_extension();
     state.modal = Some(Modal::Input(modal));
 }
