@@ -612,7 +612,12 @@ pub async fn share(ctx: &Context, cmd: ShareCommand) -> anyhow::Result<()> {
 /// line per failed item of a batch.
 pub fn describe_error(err: &anyhow::Error) -> String {
     let Some(api) = err.downcast_ref::<ApiError>() else {
-        return sanitize(&format!("{err:#}")).into_owned();
+        // Keep the line structure of multi-line errors (config parse errors point at a line).
+        return format!("{err:#}")
+            .lines()
+            .map(|l| sanitize(l).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
     };
     let ApiError::Api {
         code,
