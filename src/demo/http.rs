@@ -3,7 +3,7 @@
 //! a plain-text `404 page not found` for anything unrouted, and 40001 "Parameter error" for
 //! bodies and queries that do not decode.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -196,14 +196,17 @@ pub struct Body<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiErr;
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiErr> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiErr::param("Parameter error")),
-            // Go's binder reports a wrong JSON type (`{"email": 42}`) differently from broken
-            // syntax (conformance 70_bad_input/wrong_json_types).
-            Err(JsonRejection::JsonDataError(_)) => Err(ApiErr::param("JSON marshall error")),
-            Err(_) => Err(ApiErr::param("Parameter error")),
-        }
+        // Like gin's ShouldBindJSON: the Content-Type is not checked; broken syntax is
+        // "Parameter error", a value of the wrong JSON type (`{"email": 42}`) is "JSON
+        // marshall error" (conformance 70_bad_input/wrong_json_types).
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiErr::param("Parameter error"))?;
+        let value: Value =
+            serde_json::from_slice(&bytes).map_err(|_| ApiErr::param("Parameter error"))?;
+        T::deserialize(value)
+            .map(Body)
+            .map_err(|_| ApiErr::param("JSON marshall error"))
     }
 }
 

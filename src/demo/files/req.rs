@@ -4,25 +4,9 @@
 //! ("Uri cannot be empty", "Uris too short"). None of these carry a correlation id.
 
 use super::super::http::ApiErr;
-use axum::extract::{FromRequest, Request};
-use serde::de::DeserializeOwned;
 
-/// A JSON body bound like gin's `ShouldBindJSON`.
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiErr;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiErr> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ApiErr::param("Parameter error"))?;
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|_| ApiErr::param("Parameter error"))?;
-        T::deserialize(value)
-            .map(JsonBody)
-            .map_err(|_| ApiErr::param("JSON marshall error"))
-    }
-}
+/// A JSON body bound like gin's `ShouldBindJSON` (the one binder of the demo server).
+pub use super::super::http::Body as JsonBody;
 
 /// `binding:"required"` on a string: absent or empty → "<Field> cannot be empty".
 pub fn required<'a>(value: &'a Option<String>, field: &str) -> Result<&'a str, ApiErr> {
