@@ -110,6 +110,7 @@ fn working_dir() -> PathBuf {
 async fn demo_session(startup: &mut Startup) -> anyhow::Result<(WorkerSetup, demo::DemoHandle)> {
     let handle = demo::start(demo::DemoConfig {
         seed: true,
+        simulate_downloads: true,
         ..demo::DemoConfig::default()
     })
     .await?;

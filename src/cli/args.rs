@@ -327,6 +327,10 @@ pub struct ServeDemoArgs {
     /// Public base URL used in generated links (default: the listen address).
     #[arg(long)]
     pub site_url: Option<String>,
+    /// Run remote downloads in a simulated downloader instead of failing them like a fresh
+    /// server without aria2/qBittorrent.
+    #[arg(long)]
+    pub downloader: bool,
 }
 
 #[cfg(test)]

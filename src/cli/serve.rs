@@ -10,6 +10,7 @@ pub async fn run(args: ServeDemoArgs) -> anyhow::Result<()> {
         seed: args.seed,
         pro: args.pro,
         site_url: args.site_url,
+        simulate_downloads: args.downloader,
         ..DemoConfig::default()
     };
     let handle = demo::start(cfg).await?;

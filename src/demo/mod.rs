@@ -48,6 +48,9 @@ pub struct DemoConfig {
     pub chunk_size: u64,
     /// Lifetime of upload sessions (`upload_session_timeout`, 86 400 s by default).
     pub upload_session_ttl: chrono::Duration,
+    /// Run remote downloads in a simulated downloader (a fresh real server has none and fails
+    /// them, which is the default so the wire matches).
+    pub simulate_downloads: bool,
 }
 
 impl Default for DemoConfig {
@@ -62,6 +65,7 @@ impl Default for DemoConfig {
             refresh_ttl: chrono::Duration::seconds(1_209_600),
             chunk_size: 25 << 20,
             upload_session_ttl: chrono::Duration::seconds(86_400),
+            simulate_downloads: false,
         }
     }
 }
@@ -168,7 +172,11 @@ pub async fn start(cfg: DemoConfig) -> anyhow::Result<DemoHandle> {
         .trim_end_matches('/')
         .to_string();
     let state: AppState = Arc::new(Demo {
-        store: Mutex::new(Store::new()),
+        store: Mutex::new({
+            let mut store = Store::new();
+            store.tasks.simulate_downloads = cfg.simulate_downloads;
+            store
+        }),
         cfg: cfg.clone(),
         site_url,
         instance_id: uuid::Uuid::new_v4().to_string(),

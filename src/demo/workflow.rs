@@ -5,7 +5,8 @@
 //! `queued` → `processing` (→ `suspending` before each retry) → `completed` | `error`.
 //! Archives are real zip files, extraction really unpacks zip files into the drive. Remote
 //! downloads fail in the background because no downloader (aria2/qBittorrent) is configured,
-//! as on a fresh real server (C2-485).
+//! as on a fresh real server (C2-485) — unless the simulated downloader is on
+//! (`DemoConfig::simulate_downloads`, see [`downloader`]).
 //!
 //! Import reads server-side files. Unlike the real server (any path of the storage policy),
 //! the demo only imports from `<data dir>/import/`, because on a fresh demo server whoever
@@ -30,6 +31,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
+
+pub mod downloader;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskType {
@@ -121,6 +124,8 @@ pub struct TaskTiming {
     pub max_attempts: u32,
     /// Time until a remote download notices there is no downloader.
     pub download_failure: Duration,
+    /// One step of the simulated downloader (a download takes about 20 of them).
+    pub download_step: Duration,
 }
 
 impl Default for TaskTiming {
@@ -130,6 +135,7 @@ impl Default for TaskTiming {
             retry_backoff: Duration::from_secs(1),
             max_attempts: 5,
             download_failure: Duration::from_secs(2),
+            download_step: Duration::from_millis(200),
         }
     }
 }
@@ -139,6 +145,8 @@ impl Default for TaskTiming {
 pub struct TaskStore {
     tasks: BTreeMap<u64, Task>,
     pub timing: TaskTiming,
+    /// Remote downloads run in the simulated downloader instead of failing.
+    pub simulate_downloads: bool,
 }
 
 impl TaskStore {
@@ -1088,6 +1096,7 @@ async fn create_downloads(
         None => body.src.into_iter().map(|u| (u, String::new())).collect(),
     };
     let mut created = Vec::new();
+    let mut created_sources = Vec::new();
     for (url, torrent) in sources {
         let props = json!({
             "download": null,
@@ -1096,15 +1105,25 @@ async fn create_downloads(
             "src": torrent,
             "src_str": url,
         });
-        created.push(store.new_task(user, TaskType::RemoteDownload, props));
+        let id = store.new_task(user, TaskType::RemoteDownload, props);
+        created.push(id);
+        created_sources.push((id, url, torrent));
     }
     let data: Vec<Value> = created
         .iter()
         .filter_map(|id| store.tasks.get(*id).map(Task::json))
         .collect();
+    let simulate = store.tasks.simulate_downloads;
     drop(store);
-    for id in created {
-        tokio::spawn(run_remote_download(state.clone(), id));
+    for (id, url, torrent) in created_sources {
+        if simulate {
+            let name = CrUri::parse(&torrent)
+                .ok()
+                .and_then(|u| u.segments.last().cloned());
+            tokio::spawn(downloader::run(state.clone(), id, url, name));
+        } else {
+            tokio::spawn(run_remote_download(state.clone(), id));
+        }
     }
     ok(data)
 }
@@ -1137,19 +1156,34 @@ async fn cancel_download(
     ok_empty()
 }
 
+#[derive(Debug, Deserialize)]
+struct FileChoice {
+    index: u64,
+    download: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct SelectBody {
+    #[serde(default)]
+    files: Vec<FileChoice>,
+}
+
 /// `PATCH /workflow/download/:id`: only while a download is processing in phase `monitor`,
-/// which never happens without a downloader (C2-467).
+/// which never happens without a downloader (C2-467); the simulated one takes the choice.
 async fn select_download_files(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-    Body(_files): Body<Value>,
+    Body(body): Body<SelectBody>,
 ) -> ApiResult {
     let mut store = state.lock();
     let task = store.active_download(user, &id)?;
     if task.status != TaskStatus::Processing || task.phase != Some("monitor") {
         return Err(ApiErr::new(404, "Task not in processing state"));
     }
+    let choices: Vec<(u64, bool)> = body.files.iter().map(|f| (f.index, f.download)).collect();
+    downloader::apply_selection(&mut task.props, &choices).map_err(|e| ApiErr::param(e))?;
+    task.updated_at = Utc::now();
     ok_empty()
 }
 
@@ -1319,6 +1353,7 @@ mod tests {
             retry_backoff: Duration::from_millis(20),
             max_attempts: 2,
             download_failure: Duration::from_millis(50),
+            download_step: Duration::from_millis(5),
         };
         let tokens = store.issue_tokens(
             uid,
@@ -1590,6 +1625,145 @@ mod tests {
         .await;
         assert_eq!(downloading["data"]["pagination"]["page_size"], 32765);
         assert_eq!(downloading["data"]["tasks"], json!([]));
+        demo.stop().await;
+    }
+
+    /// Polls the `downloaded` list until the download task `id` is there (finished).
+    async fn wait_download(demo: &crate::demo::DemoHandle, token: &str, id: &str) -> Value {
+        for _ in 0..400 {
+            let list = api(
+                demo,
+                token,
+                reqwest::Method::GET,
+                "/workflow?category=downloaded&page_size=10",
+                None,
+            )
+            .await;
+            if let Some(t) = list["data"]["tasks"]
+                .as_array()
+                .and_then(|ts| ts.iter().find(|t| t["id"] == id).cloned())
+            {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("download {id} did not finish");
+    }
+
+    #[tokio::test]
+    async fn simulated_downloads_write_the_chosen_files() {
+        let (demo, token, uid) = demo_with_admin().await;
+        {
+            let mut store = demo.state.lock();
+            store.tasks.simulate_downloads = true;
+            // Slow enough to choose files while the downloader monitors.
+            store.tasks.timing.download_step = Duration::from_millis(40);
+        }
+        let url = "https://example.com/pub/notes.txt";
+        let magnet = "magnet:?xt=urn:btih:00112233445566778899aabbccddeeff00112233&dn=Album";
+        let created = api(
+            &demo,
+            &token,
+            reqwest::Method::POST,
+            "/workflow/download",
+            Some(json!({"src": [url, magnet], "dst": "cloudreve://my"})),
+        )
+        .await;
+        let ids: Vec<String> = created["data"]
+            .as_array()
+            .map(|ts| {
+                ts.iter()
+                    .filter_map(|t| t["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(ids.len(), 2, "{created}");
+        // While monitoring, the torrent's second file is deselected.
+        let mut chosen = false;
+        for _ in 0..200 {
+            let answer = api(
+                &demo,
+                &token,
+                reqwest::Method::PATCH,
+                &format!("/workflow/download/{}", ids[1]),
+                Some(json!({"files": [{"index": 1, "download": false}]})),
+            )
+            .await;
+            if answer["code"] == 0 {
+                chosen = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(chosen, "the selection is taken while monitoring");
+        let progress = api(
+            &demo,
+            &token,
+            reqwest::Method::GET,
+            &format!("/workflow/progress/{}", ids[1]),
+            None,
+        )
+        .await;
+        assert!(
+            progress["data"]["download"]["total"].as_u64().unwrap_or(0) > 0,
+            "{progress}"
+        );
+        let single = wait_download(&demo, &token, &ids[0]).await;
+        assert_eq!(single["status"], "completed", "{single}");
+        let expected = downloader::resolve(url, None);
+        assert_eq!(
+            content(&demo.state, uid, &["notes.txt"]),
+            Some(downloader::content(url, 0, expected.files[0].size))
+        );
+        let torrent = wait_download(&demo, &token, &ids[1]).await;
+        assert_eq!(torrent["status"], "completed", "{torrent}");
+        assert_eq!(
+            torrent["summary"]["props"]["download"]["files"][1]["selected"],
+            false
+        );
+        let album = downloader::resolve(magnet, None);
+        assert_eq!(
+            content(&demo.state, uid, &["Album", "README.txt"]),
+            Some(downloader::content(magnet, 0, album.files[0].size))
+        );
+        assert_eq!(content(&demo.state, uid, &["Album", "part 1.bin"]), None);
+        assert!(content(&demo.state, uid, &["Album", "part 2.bin"]).is_some());
+        demo.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_simulated_download_writes_nothing() {
+        let (demo, token, uid) = demo_with_admin().await;
+        {
+            let mut store = demo.state.lock();
+            store.tasks.simulate_downloads = true;
+            store.tasks.timing.download_step = Duration::from_millis(50);
+        }
+        let created = api(
+            &demo,
+            &token,
+            reqwest::Method::POST,
+            "/workflow/download",
+            Some(json!({"src": ["https://example.com/big.iso"], "dst": "cloudreve://my"})),
+        )
+        .await;
+        let id = created["data"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let cancel = api(
+            &demo,
+            &token,
+            reqwest::Method::DELETE,
+            &format!("/workflow/download/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(cancel["code"], 0);
+        let done = wait_download(&demo, &token, &id).await;
+        assert_eq!(done["status"], "error");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(content(&demo.state, uid, &["big.iso"]), None);
         demo.stop().await;
     }
 }
