@@ -15,4 +15,5 @@ pub mod text;
 pub mod transfer;
 pub mod tui;
 pub mod ui;
+pub mod units;
 pub mod worker;

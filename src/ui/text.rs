@@ -9,6 +9,9 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+/// Sizes and counts are formatted in `crate::units` (the worker needs them too).
+pub use crate::units::{count, size};
+
 /// The one door for server text into the frame.
 pub fn safe(s: &str) -> Cow<'_, str> {
     sanitize(s)
@@ -151,25 +154,6 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// `512 B`, `1.5 KiB`, `23 MiB`, `1.2 GiB`.
-pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
-    } else {
-        format!("{value:.0} {}", UNITS[unit])
-    }
-}
-
 /// `2026-11-27 01:21` in the user's time zone (offset given in seconds); empty when unknown.
 /// Plain integer arithmetic: it runs for every visible row of every frame.
 pub fn time(unix: i64, utc_offset_secs: i32) -> String {
@@ -202,19 +186,6 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
-}
-
-/// `12,345`: counts people can read at a glance.
-pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::api::models::{BoolSet, Capability, File, meta};
 use crate::api::{ApiError, codes};
 use crate::app::entry::{Entry, EntryExtra, EntryKind};
 use crate::app::msg::{FailedItem, Failure, FolderCaps, HeldLock, InfoField};
-use crate::ui::text;
+use crate::units;
 
 /// One listed file. The URI is not kept: the pane derives it from its folder and the name,
 /// except where the server files the item under another segment (trash UUIDs, shortcut ids).
@@ -204,8 +204,8 @@ fn yes_no(b: bool) -> &'static str {
 fn sized(bytes: u64) -> String {
     format!(
         "{} ({} bytes)",
-        text::size(bytes),
-        text::count(bytes as usize)
+        units::size(bytes),
+        units::count(bytes as usize)
     )
 }
 
