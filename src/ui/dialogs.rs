@@ -36,7 +36,7 @@ pub fn popup(
     style: Style,
 ) -> Rect {
     let rect = layout::centered(area, width, height);
-    frame.render_widget(Clear, rect);
+    clear_for_popup(frame, rect);
     let room = (rect.width as usize).saturating_sub(4);
     let title = text::fit(&text::safe(title), room).into_owned();
     let block = Block::bordered()
@@ -45,6 +45,24 @@ pub fn popup(
         .title(Line::from(Span::styled(format!(" {title} "), style)));
     frame.render_widget(block, rect);
     layout::inset(rect)
+}
+
+/// Clears `rect` for a popup. A wide glyph (CJK, emoji) whose first half lies just left of it
+/// would still be printed two cells wide and paint over the popup's left border, so it is
+/// replaced by a space.
+fn clear_for_popup(frame: &mut Frame, rect: Rect) {
+    frame.render_widget(Clear, rect);
+    let Some(left) = rect.x.checked_sub(1) else {
+        return;
+    };
+    let buf = frame.buffer_mut();
+    for y in rect.y..rect.bottom() {
+        if let Some(cell) = buf.cell_mut((left, y))
+            && text::width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 /// `[y] Yes  [esc] Cancel` from the keymap; unbound actions are left out.
@@ -359,4 +377,34 @@ fn message(frame: &mut Frame, area: Rect, state: &State, m: &MessageView) {
     }
     let hint = hints(state, Context::Dialog, &items);
     body_with_hints(frame, inner, lines, hint);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn a_wide_glyph_under_the_left_edge_keeps_the_border() {
+        let mut terminal = Terminal::new(TestBackend::new(12, 5)).expect("terminal");
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                for y in 0..area.height {
+                    frame
+                        .buffer_mut()
+                        .set_string(0, y, "日本語フォル", Style::default());
+                }
+                // A 9-wide popup at x = 1: "日" spans columns 0-1.
+                popup(frame, area, 10, 5, "t", Style::default());
+            })
+            .expect("draw");
+        let buf = terminal.backend().buffer();
+        for y in 0..5 {
+            assert_eq!(buf[(0, y)].symbol(), " ", "row {y}");
+        }
+        assert_eq!(buf[(1, 0)].symbol(), "╭");
+        assert_eq!(buf[(1, 2)].symbol(), "│");
+    }
 }
