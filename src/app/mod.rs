@@ -15,6 +15,8 @@ pub mod signin;
 pub mod sort;
 pub mod source;
 pub mod state;
+pub mod transfers;
+pub mod panel;
 pub mod update;
 
 pub use action::{Action, Context};
