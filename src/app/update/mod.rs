@@ -175,3 +175,5 @@ fn clamp_panes(state: &mut State) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfers_tests;
