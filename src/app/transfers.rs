@@ -36,8 +36,10 @@ impl TransferRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
     pub request: TransferRequest,
-    /// `“name”` or `3 items` (raw; sanitized when drawn).
+    /// The item's name or `3 items` (raw; sanitized when drawn).
     pub title: String,
+    /// How many items were selected.
+    pub items: usize,
     /// The folder the files land in (reloaded when they do).
     pub dest: Source,
     /// A move: these go (local: deleted, drive: to the trash) once every file arrived.
@@ -122,8 +124,10 @@ pub struct JobEnd {
 pub struct Interrupted {
     pub engine_job: String,
     pub direction: Direction,
-    /// Raw display name of the job.
+    /// Raw display name of the job: the item's name or `3 items`.
     pub name: String,
+    /// Items the job was started with.
+    pub items: usize,
     pub files: usize,
     pub files_left: usize,
     pub bytes: u64,
@@ -135,7 +139,10 @@ pub struct TransferJob {
     pub id: TransferId,
     pub engine_job: Option<String>,
     pub direction: Direction,
+    /// The item's name or `3 items` (raw).
     pub title: String,
+    /// Items the user selected (the title is a name when 1).
+    pub items: usize,
     pub dest: Option<Source>,
     pub move_sources: Option<Vec<Source>>,
     pub src_folder: Option<Source>,
@@ -158,6 +165,7 @@ impl TransferJob {
             engine_job: None,
             direction,
             title,
+            items: 1,
             dest: None,
             move_sources: None,
             src_folder: None,
@@ -176,6 +184,7 @@ impl TransferJob {
     pub fn interrupted(id: TransferId, found: &Interrupted) -> TransferJob {
         let mut job = TransferJob::new(id, found.direction, found.name.clone());
         job.engine_job = Some(found.engine_job.clone());
+        job.items = found.items;
         job.state = JobState::Paused;
         job.files_total = found.files;
         job.bytes_total = found.bytes;

@@ -395,6 +395,7 @@ fn interrupted(summary: &JobSummary) -> Interrupted {
         engine_job: record.id.clone(),
         direction: record.direction,
         name,
+        items: record.sources.len(),
         files,
         files_left: left,
         bytes,

@@ -539,6 +539,7 @@ fn interrupted(id: &str) -> Interrupted {
         engine_job: id.into(),
         direction: Direction::Download,
         name: "movie.mkv".into(),
+        items: 1,
         files: 1,
         files_left: 1,
         bytes: 1000,

@@ -80,10 +80,18 @@ fn bottom_hints(state: &State, width: u16) -> Line<'static> {
         ],
         PanelTab::ServerTasks | PanelTab::Shares => &[(Action::NextTab, "next tab")],
     };
-    let line = dialogs::hints(state, Context::Panel, items);
+    // As many hints as fit, most important first.
     let room = (width as usize).saturating_sub(4);
-    let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-    if text::width(&plain) + 2 > room {
+    let mut shown = items.len();
+    let line = loop {
+        let line = dialogs::hints(state, Context::Panel, &items[..shown]);
+        let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        if shown == 0 || text::width(&plain) + 2 <= room {
+            break line;
+        }
+        shown -= 1;
+    };
+    if line.spans.is_empty() {
         return Line::raw("");
     }
     let mut spans = vec![Span::raw(" ")];
