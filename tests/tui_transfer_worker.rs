@@ -230,14 +230,21 @@ async fn a_paused_upload_resumes_from_its_checkpoint() {
     );
     let sent = proxy.chunk_requests();
     for chunk in 0..3 {
-        assert_eq!(sent.get(&chunk), Some(&1), "chunk {chunk} went once: {sent:?}");
+        assert_eq!(
+            sent.get(&chunk),
+            Some(&1),
+            "chunk {chunk} went once: {sent:?}"
+        );
     }
     assert_eq!(
         sha256(&remote_bytes(&client, &uri("/seven.bin")).await),
         sha256(&data)
     );
     assert!(
-        CheckpointStore::new(&checkpoints).list().unwrap().is_empty(),
+        CheckpointStore::new(&checkpoints)
+            .list()
+            .unwrap()
+            .is_empty(),
         "a finished job leaves no checkpoint"
     );
 }
@@ -285,8 +292,16 @@ async fn a_cancelled_upload_is_forgotten() {
             break;
         }
     }
-    assert!(CheckpointStore::new(&checkpoints).list().unwrap().is_empty());
+    assert!(
+        CheckpointStore::new(&checkpoints)
+            .list()
+            .unwrap()
+            .is_empty()
+    );
     proxy.hold_chunks_from(None);
     let tree = remote_tree(&client, &uri("/")).await;
-    assert!(!tree.contains_key("four.bin"), "no placeholder stays: {tree:?}");
+    assert!(
+        !tree.contains_key("four.bin"),
+        "no placeholder stays: {tree:?}"
+    );
 }

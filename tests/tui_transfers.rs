@@ -72,10 +72,7 @@ fn loaded(size: (u16, u16)) -> State {
     page(
         &mut state,
         1,
-        vec![
-            Entry::folder("src", T),
-            Entry::file("Cargo.toml", 2_048, T),
-        ],
+        vec![Entry::folder("src", T), Entry::file("Cargo.toml", 2_048, T)],
     );
     worker(
         &mut state,
@@ -149,11 +146,21 @@ fn with_transfers(size: (u16, u16)) -> State {
         },
     );
     ev(&mut state, a, t0, started("ja.1", up, "main.rs", MIB));
-    ev(&mut state, a, t0, started("ja.2", up, "\x1b[2Jevil\x07.rs", MIB));
+    ev(
+        &mut state,
+        a,
+        t0,
+        started("ja.2", up, "\x1b[2Jevil\x07.rs", MIB),
+    );
     ev(&mut state, a, t0, started("ja.3", up, "lib.rs", MIB));
     let t1 = t0 + Duration::from_secs(2);
     ev(&mut state, a, t1, advanced("ja.1", MIB));
-    ev(&mut state, a, t1, finished("ja.1", Outcome::Done("u".into())));
+    ev(
+        &mut state,
+        a,
+        t1,
+        finished("ja.1", Outcome::Done("u".into())),
+    );
     ev(&mut state, a, t1, advanced("ja.2", MIB / 2));
     ev(&mut state, a, t1, advanced("ja.3", MIB / 4));
     ev(
@@ -166,7 +173,10 @@ fn with_transfers(size: (u16, u16)) -> State {
         &mut state,
         a,
         t1,
-        finished("ja.4", Outcome::Failed("server said \x1b[31mno\x1b[0m".into())),
+        finished(
+            "ja.4",
+            Outcome::Failed("server said \x1b[31mno\x1b[0m".into()),
+        ),
     );
 
     // The drive's `todo.txt`: the download fails.
@@ -216,9 +226,19 @@ fn with_transfers(size: (u16, u16)) -> State {
             bytes: 3_400_000,
         },
     );
-    ev(&mut state, c, t1, started("jc.1", down, "sunset.png", 3_400_000));
+    ev(
+        &mut state,
+        c,
+        t1,
+        started("jc.1", down, "sunset.png", 3_400_000),
+    );
     ev(&mut state, c, t1, advanced("jc.1", 3_400_000));
-    ev(&mut state, c, t1, finished("jc.1", Outcome::Done("/x".into())));
+    ev(
+        &mut state,
+        c,
+        t1,
+        finished("jc.1", Outcome::Done("/x".into())),
+    );
     worker(
         &mut state,
         WorkerEvent::TransferEnded {

@@ -416,7 +416,10 @@ impl Transfers {
         }
         let count = |d: Direction| running.iter().filter(|j| j.direction == d).count();
         let total: u64 = running.iter().map(|j| j.bytes_total).sum();
-        let done: u64 = running.iter().map(|j| j.progress.done.min(j.bytes_total)).sum();
+        let done: u64 = running
+            .iter()
+            .map(|j| j.progress.done.min(j.bytes_total))
+            .sum();
         let speed = match self.now {
             Some(now) => running.iter().map(|j| j.progress.speed(now)).sum(),
             None => 0.0,

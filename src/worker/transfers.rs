@@ -94,7 +94,9 @@ impl Transfers {
                 }
                 self.drop_questions(job);
             }
-            Command::CancelTransfer { job, engine_job } => self.cancel(job, engine_job, client, events),
+            Command::CancelTransfer { job, engine_job } => {
+                self.cancel(job, engine_job, client, events)
+            }
             Command::AnswerConflict { question, answer } => {
                 let reply = lock(&self.questions).remove(&question);
                 if let Some((_, reply)) = reply {
@@ -324,6 +326,19 @@ impl JobRun {
                 ..JobEnd::default()
             },
         };
+        tracing::info!(
+            "transfer job {} ({:?}) ended: {} done, {} skipped, {} failed, {} paused{}",
+            self.job.0,
+            end.engine_job,
+            end.done,
+            end.skipped,
+            end.failed,
+            end.paused,
+            end.error
+                .as_deref()
+                .map(|e| format!(", {e}"))
+                .unwrap_or_default()
+        );
         self.events.send(WorkerEvent::TransferEnded {
             job: self.job,
             at: Instant::now(),

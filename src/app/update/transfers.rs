@@ -131,7 +131,10 @@ pub fn start(state: &mut State, new: NewJob) -> Vec<Command> {
         .hint(crate::app::action::Context::Browser, Action::TogglePanel)
         .map(|k| format!(" ({k} shows the transfers)"))
         .unwrap_or_default();
-    state.toast(format!("{verb} {}{key}", quoted_title(&new.title, new.items)));
+    state.toast(format!(
+        "{verb} {}{key}",
+        quoted_title(&new.title, new.items)
+    ));
     vec![Command::StartTransfer {
         job: id,
         request: new.request,
@@ -210,7 +213,10 @@ pub fn on_ended(state: &mut State, id: TransferId, at: Instant, end: JobEnd) -> 
             "{noun} of {} finished with skipped files: the originals were kept",
             quoted_title(&job.title, job.items)
         )),
-        JobState::Done => state.toast(format!("{noun} of {} finished", quoted_title(&job.title, job.items))),
+        JobState::Done => state.toast(format!(
+            "{noun} of {} finished",
+            quoted_title(&job.title, job.items)
+        )),
         JobState::Failed(why) => {
             let kept = if job.move_sources.is_some() {
                 "; nothing was deleted"
@@ -333,10 +339,15 @@ pub fn on_prompt(state: &mut State, prompt: TransferPrompt, action: Action) -> V
                     }));
                     return Vec::new();
                 }
-                _ => return keep(state, TransferPrompt::Conflict {
-                    pending,
-                    apply_to_all,
-                }),
+                _ => {
+                    return keep(
+                        state,
+                        TransferPrompt::Conflict {
+                            pending,
+                            apply_to_all,
+                        },
+                    );
+                }
             };
             vec![answer(pending.question, choice, apply_to_all)]
         }
@@ -454,7 +465,10 @@ fn pause_or_resume(state: &mut State) -> Vec<Command> {
         }
         (JobState::Paused | JobState::Failed(_), Some(engine_job)) => {
             job.state = JobState::Queued;
-            vec![Command::ResumeTransfer { job: id, engine_job }]
+            vec![Command::ResumeTransfer {
+                job: id,
+                engine_job,
+            }]
         }
         (JobState::Failed(_), None) => {
             state.toast_error("This transfer never started; start it again from the panes");
@@ -493,7 +507,9 @@ fn ask_cancel(state: &mut State) {
             .keymap
             .hint(crate::app::action::Context::Panel, Action::ClearFinished)
             .unwrap_or_else(|| "C".into());
-        state.toast(format!("This transfer is over; {key} clears it from the list"));
+        state.toast(format!(
+            "This transfer is over; {key} clears it from the list"
+        ));
         return;
     }
     let noun = match job.direction {
@@ -501,7 +517,10 @@ fn ask_cancel(state: &mut State) {
         Direction::Download => "download",
     };
     let confirm = Confirm {
-        title: format!("Cancel the {noun} of {}?", quoted_title(&job.title, job.items)),
+        title: format!(
+            "Cancel the {noun} of {}?",
+            quoted_title(&job.title, job.items)
+        ),
         lines: vec![
             "Partial files and upload sessions are removed;".into(),
             "files that already arrived stay.".into(),
@@ -524,7 +543,10 @@ pub fn cancel(state: &mut State, id: TransferId) -> Vec<Command> {
     job.state = JobState::Cancelling;
     let engine_job = job.engine_job.clone();
     drop_questions(state, id);
-    vec![Command::CancelTransfer { job: id, engine_job }]
+    vec![Command::CancelTransfer {
+        job: id,
+        engine_job,
+    }]
 }
 
 /// A stopped job asks nothing more (the worker drops its open question).

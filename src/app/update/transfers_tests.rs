@@ -211,8 +211,18 @@ fn progress_deltas_fold_into_the_job_and_its_files() {
     assert_eq!((summary.uploads, summary.downloads), (1, 0));
     assert_eq!(summary.percent.map(f64::round), Some(38.0));
 
-    engine_event(&mut state, id, t1, finished("J1.2", Outcome::Done("x".into())));
-    engine_event(&mut state, id, t1, finished("J1.1", Outcome::Failed("boom".into())));
+    engine_event(
+        &mut state,
+        id,
+        t1,
+        finished("J1.2", Outcome::Done("x".into())),
+    );
+    engine_event(
+        &mut state,
+        id,
+        t1,
+        finished("J1.1", Outcome::Failed("boom".into())),
+    );
     let job = &state.transfers.jobs[0];
     assert_eq!(job.files[1].progress.phase, Phase::Done);
     assert_eq!(job.files[0].state, FileState::Failed("boom".into()));
@@ -226,7 +236,12 @@ fn a_finished_job_reloads_the_destination_pane() {
     let t = Instant::now();
     engine_event(&mut state, id, t, planned("J1", 1, 300));
     engine_event(&mut state, id, t, start_file("J1.1", "notes.txt", 300));
-    engine_event(&mut state, id, t, finished("J1.1", Outcome::Done("u".into())));
+    engine_event(
+        &mut state,
+        id,
+        t,
+        finished("J1.1", Outcome::Done("u".into())),
+    );
     let end = JobEnd {
         engine_job: Some("J1".into()),
         done: 1,
@@ -249,7 +264,10 @@ fn deletes(commands: &[Command]) -> Vec<Op> {
     commands
         .iter()
         .filter_map(|c| match c {
-            Command::Op { op: op @ Op::Delete { .. }, .. } => Some(op.clone()),
+            Command::Op {
+                op: op @ Op::Delete { .. },
+                ..
+            } => Some(op.clone()),
             _ => None,
         })
         .collect()
@@ -418,10 +436,7 @@ fn pausing_resuming_cancelling_and_clearing_from_the_panel() {
     assert_eq!(super::current_context(&state), Context::Panel);
     assert_eq!(state.panel.slot, 0, "the panel covers the drive pane");
 
-    assert_eq!(
-        press(&mut state, "p"),
-        [Command::PauseTransfer { job: id }]
-    );
+    assert_eq!(press(&mut state, "p"), [Command::PauseTransfer { job: id }]);
     assert_eq!(state.transfers.jobs[0].state, JobState::Pausing);
     let paused = JobEnd {
         engine_job: Some("J1".into()),

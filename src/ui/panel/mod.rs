@@ -58,11 +58,7 @@ fn tabs(shown: PanelTab, focused: bool, width: u16) -> Line<'static> {
         if i > 0 {
             spans.push(Span::styled("·", theme::dim()));
         }
-        let style = if *tab == shown {
-            active
-        } else {
-            theme::dim()
-        };
+        let style = if *tab == shown { active } else { theme::dim() };
         spans.push(Span::styled(format!(" {} ", tab.title()), style));
     }
     spans.push(Span::raw(" "));

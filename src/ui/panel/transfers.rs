@@ -210,7 +210,11 @@ fn size_pair(done: u64, total: u64) -> String {
 
 fn bar(percent: f64, width: usize) -> String {
     let filled = ((percent.clamp(0.0, 100.0) / 100.0) * width as f64).round() as usize;
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled.min(width)))
+    format!(
+        "{}{}",
+        "█".repeat(filled),
+        "░".repeat(width - filled.min(width))
+    )
 }
 
 /// `0:12`, `12:05`, `1:02:03`.
