@@ -649,3 +649,51 @@ fn the_panel_switches_tabs_and_gives_the_keyboard_back() {
     press(&mut state, "t");
     assert!(!state.panel.open);
 }
+
+#[test]
+fn panel_and_prompt_keys_are_in_the_keymap_and_the_help() {
+    use crate::app::action::Action;
+    use crate::app::keymap::{Keymap, Lookup};
+    let keymap = Keymap::defaults();
+    let table = [
+        (Context::Browser, "t", Action::TogglePanel),
+        (Context::Panel, "t", Action::TogglePanel),
+        (Context::Panel, "tab", Action::NextTab),
+        (Context::Panel, "2", Action::TabServerTasks),
+        (Context::Panel, "space", Action::PauseResumeTransfer),
+        (Context::Panel, "d", Action::CancelTransfer),
+        (Context::Panel, "C", Action::ClearFinished),
+        (Context::Conflict, "a", Action::ApplyToAll),
+        (Context::Conflict, "esc", Action::ConflictSkip),
+        (Context::QuitPrompt, "p", Action::QuitPausing),
+        (Context::ResumeOffer, "f", Action::ForgetInterrupted),
+    ];
+    for (context, key, action) in table {
+        assert_eq!(
+            keymap.lookup(context, &[], KeyChord::parse(key).unwrap()),
+            Lookup::Action(action),
+            "{context} {key}"
+        );
+    }
+    let sections = keymap.help_sections();
+    let panel = sections
+        .iter()
+        .find(|s| s.context == Context::Panel)
+        .expect("the panel has a help section");
+    assert!(
+        panel
+            .rows
+            .iter()
+            .any(|r| r.action == Action::RetryTransfer && r.keys == "r")
+    );
+}
+
+#[test]
+fn a_remapped_panel_key_works() {
+    let mut state = loaded();
+    let config = crate::config::Config::parse("[keys.browser]\n\"T\" = \"toggle_panel\"\n")
+        .expect("config parses");
+    state.keymap = crate::app::keymap::Keymap::with_overrides(&config.keys);
+    press(&mut state, "T");
+    assert!(state.panel.has_focus());
+}
