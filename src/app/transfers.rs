@@ -152,7 +152,6 @@ pub struct TransferJob {
     pub bytes_total: u64,
     /// Files done (or skipped) in earlier runs, not in `files`.
     earlier_files: usize,
-    earlier_bytes: u64,
     pub progress: Progress,
     pub files: Vec<FileRow>,
     index: HashMap<String, usize>,
@@ -173,7 +172,6 @@ impl TransferJob {
             files_total: 0,
             bytes_total: 0,
             earlier_files: 0,
-            earlier_bytes: 0,
             progress: Progress::default(),
             files: Vec::new(),
             index: HashMap::new(),
@@ -189,7 +187,6 @@ impl TransferJob {
         job.files_total = found.files;
         job.bytes_total = found.bytes;
         job.earlier_files = found.files - found.files_left.min(found.files);
-        job.earlier_bytes = found.bytes_done;
         job.progress.total = Some(found.bytes);
         job.progress.done = found.bytes_done;
         job
@@ -222,8 +219,16 @@ impl TransferJob {
                 job, files, bytes, ..
             } => {
                 self.engine_job = Some(job.clone());
-                // What earlier runs (or this job's earlier attempts) finished stays counted.
-                let (done_files, done_bytes) = self.finished_totals();
+                // A resumed run plans only what is left: what earlier runs finished is the
+                // difference to the totals known from before.
+                let done_files = self.files_total.saturating_sub(*files);
+                let done_bytes = self.bytes_total.saturating_sub(*bytes);
+                let rows_finished = self
+                    .files
+                    .iter()
+                    .filter(|f| matches!(f.state, FileState::Done | FileState::Skipped(_)))
+                    .count();
+                self.earlier_files = done_files.saturating_sub(rows_finished);
                 self.files_total = done_files + files;
                 self.bytes_total = done_bytes + bytes;
                 self.progress = Progress::default()
@@ -290,18 +295,6 @@ impl TransferJob {
                 file.progress = file.progress.apply(&delta, now);
             }
         }
-    }
-
-    fn finished_totals(&self) -> (usize, u64) {
-        let mut files = self.earlier_files;
-        let mut bytes = self.earlier_bytes;
-        for f in &self.files {
-            if matches!(f.state, FileState::Done | FileState::Skipped(_)) {
-                files += 1;
-                bytes += f.size;
-            }
-        }
-        (files, bytes)
     }
 
     /// The run ended; returns true when a move may now delete its sources.

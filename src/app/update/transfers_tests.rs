@@ -697,3 +697,37 @@ fn a_remapped_panel_key_works() {
     press(&mut state, "T");
     assert!(state.panel.has_focus());
 }
+
+#[test]
+fn a_resumed_job_counts_what_earlier_runs_finished_once() {
+    let mut state = loaded();
+    event(
+        &mut state,
+        WorkerEvent::InterruptedTransfers {
+            jobs: vec![Interrupted {
+                engine_job: "A".into(),
+                direction: Direction::Upload,
+                name: "3 items".into(),
+                items: 3,
+                files: 3,
+                files_left: 2,
+                bytes: 300,
+                bytes_done: 150,
+            }],
+        },
+    );
+    let commands = press(&mut state, "r");
+    let Command::ResumeTransfer { job, .. } = commands[0].clone() else {
+        panic!("{commands:?}");
+    };
+    let t = Instant::now();
+    // One file of 100 bytes finished earlier; the two left have 50 bytes acknowledged.
+    engine_event(&mut state, job, t, planned("A", 2, 200));
+    engine_event(&mut state, job, t, start_file("A.1", "b", 100));
+    engine_event(&mut state, job, t, progress("A.1", Delta::Resumed(50)));
+    let j = &state.transfers.jobs[0];
+    assert_eq!((j.files_total, j.bytes_total), (3, 300));
+    assert_eq!(j.files_finished(), 1);
+    assert_eq!(j.progress.done, 150);
+    assert_eq!(j.percent(), Some(50.0));
+}
