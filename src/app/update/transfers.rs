@@ -12,7 +12,7 @@ use crate::app::transfers::{
     Interrupted, JobEnd, JobState, NewJob, PendingQuestion, TransferId, TransferJob,
     TransferPrompt, TransferRequest,
 };
-use crate::transfer::{Answer, Choice, Conflict, Direction, Event};
+use crate::transfer::{Answer, Choice, Conflict, Direction, Event, Outcome};
 use std::time::Instant;
 
 /// F5/F6/paste between a local and a drive folder: checks the places and asks for
@@ -144,11 +144,30 @@ pub fn start(state: &mut State, new: NewJob) -> Vec<Command> {
 /// An engine event of job `id`.
 pub fn on_event(state: &mut State, id: TransferId, at: Instant, event: Event) -> Vec<Command> {
     state.transfers.now = Some(at);
-    match state.transfers.get_mut(id) {
-        Some(job) => job.apply(&event, at),
-        None => state.dirty = false,
+    let Some(job) = state.transfers.get_mut(id) else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    job.apply(&event, at);
+    // A file landed on the local disk: a pane showing the folder lists it (one listing at a
+    // time, so a job of many small files does not flood the disk with them). Drive folders
+    // learn of new files through their live events.
+    let landed = matches!(
+        &event,
+        Event::Finished {
+            outcome: Outcome::Done(_),
+            ..
+        }
+    );
+    let mut commands = Vec::new();
+    if landed && let Some(dest @ Source::Local(_)) = job.dest.clone() {
+        for i in state.panes_showing(&dest) {
+            if !state.panes[i].is_loading() {
+                commands.extend(state.reload_pane(i));
+            }
+        }
     }
-    Vec::new()
+    commands
 }
 
 pub fn on_conflict(

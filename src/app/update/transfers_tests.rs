@@ -731,3 +731,34 @@ fn a_resumed_job_counts_what_earlier_runs_finished_once() {
     assert_eq!(j.progress.done, 150);
     assert_eq!(j.percent(), Some(50.0));
 }
+
+#[test]
+fn downloaded_files_show_up_in_the_local_pane_as_they_land() {
+    let mut state = loaded();
+    let commands = press(&mut state, "j F5 enter");
+    let (id, _) = started(&commands)[0].clone();
+    let t = Instant::now();
+    engine_event(&mut state, id, t, start_file("D.1", "a.txt", 100));
+    let commands = engine_event(
+        &mut state,
+        id,
+        t,
+        finished("D.1", Outcome::Done("/home/me/a.txt".into())),
+    );
+    let local = Source::Local(PathBuf::from("/home/me"));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::List { source, .. } if *source == local)),
+        "{commands:?}"
+    );
+    // While that listing runs, the next file does not start another one.
+    engine_event(&mut state, id, t, start_file("D.2", "b.txt", 100));
+    let commands = engine_event(
+        &mut state,
+        id,
+        t,
+        finished("D.2", Outcome::Done("/home/me/b.txt".into())),
+    );
+    assert!(commands.is_empty(), "{commands:?}");
+}
