@@ -18,10 +18,18 @@ pub enum Context {
     Help,
     Input,
     SignIn,
+    /// The task panel (transfers, server tasks, shares) has the keyboard.
+    Panel,
+    /// A transfer's name conflict.
+    Conflict,
+    /// Quitting while transfers run.
+    QuitPrompt,
+    /// Transfers interrupted by an earlier run, offered at start-up.
+    ResumeOffer,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -32,6 +40,10 @@ impl Context {
         Context::Help,
         Context::Input,
         Context::SignIn,
+        Context::Panel,
+        Context::Conflict,
+        Context::QuitPrompt,
+        Context::ResumeOffer,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +58,10 @@ impl Context {
             Context::Help => "help",
             Context::Input => "input",
             Context::SignIn => "sign_in",
+            Context::Panel => "panel",
+            Context::Conflict => "conflict",
+            Context::QuitPrompt => "quit_prompt",
+            Context::ResumeOffer => "resume_offer",
         }
     }
 
@@ -61,6 +77,10 @@ impl Context {
             Context::Help => "Help",
             Context::Input => "Text input",
             Context::SignIn => "Sign-in",
+            Context::Panel => "Task panel",
+            Context::Conflict => "Transfer conflict",
+            Context::QuitPrompt => "Quit while transfers run",
+            Context::ResumeOffer => "Interrupted transfers",
         }
     }
 
@@ -149,6 +169,27 @@ actions! {
     NextField = "next_field": "Next field",
     PrevField = "prev_field": "Previous field",
     Back = "back": "Back to e-mail and password",
+
+    TogglePanel = "toggle_panel": "Show, focus or hide the task panel (transfers, tasks, shares)",
+    NextTab = "next_tab": "Next tab of the panel",
+    PrevTab = "prev_tab": "Previous tab of the panel",
+    TabTransfers = "tab_transfers": "Transfers tab",
+    TabServerTasks = "tab_server_tasks": "Server tasks tab",
+    TabShares = "tab_shares": "Shares tab",
+    LeavePanel = "leave_panel": "Back to the pane (the panel stays open)",
+    CancelTransfer = "cancel_transfer": "Cancel the transfer (partial files are removed)",
+    RetryTransfer = "retry_transfer": "Retry the failed files of the transfer",
+    PauseResumeTransfer = "pause_resume_transfer": "Pause or resume the transfer",
+    ClearFinished = "clear_finished": "Clear finished transfers from the list",
+    ConflictOverwrite = "conflict_overwrite": "Overwrite (upload: as a new version of the file)",
+    ConflictRename = "conflict_rename": "Keep both (the new file gets a name like “a (1).txt”)",
+    ConflictSkip = "conflict_skip": "Skip this file",
+    ApplyToAll = "apply_to_all": "Use the answer for every further conflict of the transfer",
+    QuitPausing = "quit_pausing": "Pause the transfers and quit (resume them next time)",
+    QuitCancelling = "quit_cancelling": "Cancel the transfers and quit",
+    ResumeAll = "resume_all": "Resume every interrupted transfer",
+    ResumeLater = "resume_later": "Later: keep them paused in the transfers tab",
+    ForgetInterrupted = "forget_interrupted": "Forget them (partial uploads and files are removed)",
 }
 
 impl Action {
@@ -247,6 +288,34 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::SignIn, "tab, down", Action::NextField),
     (Context::SignIn, "backtab, up", Action::PrevField),
     (Context::SignIn, "esc", Action::Back),
+    (Context::Browser, "t", Action::TogglePanel),
+    (Context::Panel, "t", Action::TogglePanel),
+    (Context::Panel, "esc", Action::LeavePanel),
+    (Context::Panel, "tab", Action::NextTab),
+    (Context::Panel, "backtab", Action::PrevTab),
+    (Context::Panel, "1", Action::TabTransfers),
+    (Context::Panel, "2", Action::TabServerTasks),
+    (Context::Panel, "3", Action::TabShares),
+    (Context::Panel, "up, k", Action::Up),
+    (Context::Panel, "down, j", Action::Down),
+    (Context::Panel, "pgup", Action::PageUp),
+    (Context::Panel, "pgdown", Action::PageDown),
+    (Context::Panel, "g g, home", Action::Top),
+    (Context::Panel, "G, end", Action::Bottom),
+    (Context::Panel, "p, space", Action::PauseResumeTransfer),
+    (Context::Panel, "r", Action::RetryTransfer),
+    (Context::Panel, "c, d", Action::CancelTransfer),
+    (Context::Panel, "C", Action::ClearFinished),
+    (Context::Conflict, "o", Action::ConflictOverwrite),
+    (Context::Conflict, "r", Action::ConflictRename),
+    (Context::Conflict, "s, esc", Action::ConflictSkip),
+    (Context::Conflict, "a", Action::ApplyToAll),
+    (Context::QuitPrompt, "p, y, enter", Action::QuitPausing),
+    (Context::QuitPrompt, "c", Action::QuitCancelling),
+    (Context::QuitPrompt, "esc, n", Action::Dismiss),
+    (Context::ResumeOffer, "r, enter", Action::ResumeAll),
+    (Context::ResumeOffer, "l, esc", Action::ResumeLater),
+    (Context::ResumeOffer, "f", Action::ForgetInterrupted),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

@@ -11,10 +11,12 @@ pub mod listing;
 pub mod modal;
 pub mod msg;
 pub mod pane;
+pub mod panel;
 pub mod signin;
 pub mod sort;
 pub mod source;
 pub mod state;
+pub mod transfers;
 pub mod update;
 
 pub use action::{Action, Context};

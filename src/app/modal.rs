@@ -17,6 +17,8 @@ pub enum Modal {
     Help(HelpView),
     Info(InfoView),
     Message(MessageView),
+    /// Conflicts, quitting and resuming of transfers (src/app/transfers.rs).
+    Transfer(super::transfers::TransferPrompt),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.
@@ -36,6 +38,10 @@ pub enum Deferred {
     Run(Box<PendingOp>),
     /// Ask for a name again (a `40004` conflict on create or rename).
     AskName(Box<InputModal>),
+    /// Start a transfer job between the drive and the local disk.
+    StartTransfer(Box<super::transfers::NewJob>),
+    /// Cancel a transfer job and forget its checkpoints.
+    CancelTransfer(super::transfers::TransferId),
 }
 
 /// An operation with what to do around it.

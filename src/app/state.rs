@@ -109,6 +109,10 @@ pub struct State {
     pub dirty: bool,
     pub quit: bool,
     next_id: u64,
+    /// The task panel (transfers, server tasks, shares).
+    pub panel: super::panel::Panel,
+    /// Uploads and downloads of this session.
+    pub transfers: super::transfers::Transfers,
 }
 
 impl State {
@@ -143,6 +147,8 @@ impl State {
             dirty: true,
             quit: false,
             next_id: 0,
+            panel: super::panel::Panel::default(),
+            transfers: super::transfers::Transfers::default(),
         }
     }
 
@@ -194,7 +200,7 @@ impl State {
 
     /// The loop sends ticks only while this holds, so an idle reve uses no CPU.
     pub fn wants_tick(&self) -> bool {
-        self.is_busy() || self.toast.is_some()
+        self.is_busy() || self.toast.is_some() || self.transfers.is_active()
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {
@@ -219,6 +225,8 @@ impl State {
         for i in 0..2 {
             commands.extend(self.reload_pane(i));
         }
+        // Jobs an earlier run left unfinished are offered for resuming.
+        commands.push(Command::ListInterruptedTransfers);
         commands
     }
 

@@ -6,7 +6,9 @@ mod modal;
 mod mouse;
 mod ops;
 mod outcome;
+mod panel;
 mod signin;
+mod transfers;
 mod worker;
 
 use super::action::{Action, Context};
@@ -20,6 +22,13 @@ use std::time::Instant;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     state.dirty = true;
+    let commands = react(state, msg);
+    // A transfer conflict or resume offer waits until no other popup is open.
+    transfers::show_waiting(state);
+    commands
+}
+
+fn react(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) => on_key(state, key),
         Msg::Mouse { event, at } => mouse::on_mouse(state, event, at),
@@ -49,6 +58,8 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::SortMenu) => Context::SortMenu,
         Some(Modal::GoMenu) => Context::GoMenu,
         Some(Modal::Help(_)) => Context::Help,
+        Some(Modal::Transfer(prompt)) => prompt.context(),
+        None if state.panel.has_focus() => Context::Panel,
         None if state.filter_editing => Context::Filter,
         None => Context::Browser,
     }
@@ -75,7 +86,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     // Global keys reach through from the browser; elsewhere only force-quit does, so that
     // typing a `q` or `?` in a text field types it.
     if let Lookup::Action(action) = state.keymap.lookup(Context::Global, &[], chord)
-        && (context == Context::Browser || action == Action::ForceQuit)
+        && (matches!(context, Context::Browser | Context::Panel) || action == Action::ForceQuit)
     {
         return dispatch(state, Context::Global, action);
     }
@@ -84,7 +95,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 
 fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command> {
     match (context, action) {
-        (_, Action::Quit | Action::ForceQuit) => {
+        // Quitting pauses running transfers; `q` asks first, ctrl-c does not.
+        (_, Action::Quit) => transfers::quit(state),
+        (_, Action::ForceQuit) => {
             state.quit = true;
             vec![Command::Quit]
         }
@@ -92,6 +105,12 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             state.modal = Some(Modal::Help(HelpView::default()));
             Vec::new()
         }
+        (Context::Browser, Action::TogglePanel) => panel::toggle_from_pane(state),
+        (Context::Browser, Action::SwitchPane) if state.panel.open => {
+            panel::focus(state);
+            Vec::new()
+        }
+        (Context::Panel, a) => panel::on_action(state, a),
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
@@ -129,7 +148,11 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
 
 fn on_tick(state: &mut State, now: Instant) {
     state.ticks += 1;
-    let mut changed = state.is_busy();
+    // Running transfers redraw their speeds and times.
+    let mut changed = state.is_busy() || state.transfers.is_active();
+    if state.transfers.is_active() {
+        state.transfers.now = Some(now);
+    }
     if let Some(toast) = &mut state.toast {
         match toast.expires {
             None => toast.expires = Some(now + TOAST_LIFETIME),
@@ -152,3 +175,5 @@ fn clamp_panes(state: &mut State) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfers_tests;
