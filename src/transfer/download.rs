@@ -413,6 +413,9 @@ impl Downloader<'_> {
             // Cosmetic: a file system without mtimes is no reason to fail.
             let _ = file.set_modified(time);
         }
+        // The part file was private while incomplete; the finished file gets the mode any new
+        // file of the user gets (0644 with the usual umask), as curl or a browser would give.
+        set_new_file_mode(&file);
         file.sync_all()
             .map_err(|e| fail(format!("cannot sync the part file: {e}")))?;
         let key = file_key(&file.metadata().map_err(|e| fail(e.to_string()))?);
@@ -567,9 +570,47 @@ fn parse_time(s: &str) -> Option<std::time::SystemTime> {
         .map(|t| std::time::SystemTime::from(t.with_timezone(&chrono::Utc)))
 }
 
+/// Gives a finished download the permissions of a newly created file: `0666 & !umask`.
+fn set_new_file_mode(file: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.set_permissions(fs::Permissions::from_mode(0o666 & !process_umask()));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+}
+
+/// The process's umask, read from `/proc/self/status` (Linux ≥ 4.7) so that it is never
+/// changed, even for an instant; 022 where that is not available.
+#[cfg(unix)]
+fn process_umask() -> u32 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn finished_files_get_the_usual_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.reve-part");
+        let file = create_exclusive(&p).unwrap();
+        set_new_file_mode(&file);
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !process_umask());
+    }
 
     #[test]
     fn part_files_are_private_and_exclusive() {
