@@ -54,6 +54,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     startup.keymap = keymap;
     startup.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     startup.clipboard = ctx.config.osc52_enabled();
+    startup.share_presets = ctx.config.share_presets.clone();
     let (setup, _demo) = if opts.demo {
         let (setup, handle) = demo_session(&mut startup).await?;
         (setup, Some(handle))

@@ -17,6 +17,8 @@ pub enum Modal {
     Help(HelpView),
     Info(InfoView),
     Message(MessageView),
+    /// Shares, versions, links, tags, pins and the drive forms (`app::drive`).
+    Drive(super::drive::popup::DrivePopup),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.
@@ -36,6 +38,8 @@ pub enum Deferred {
     Run(Box<PendingOp>),
     /// Ask for a name again (a `40004` conflict on create or rename).
     AskName(Box<InputModal>),
+    /// A drive job (delete a version, a link, …).
+    Drive(Box<super::drive::DriveStep>),
 }
 
 /// An operation with what to do around it.

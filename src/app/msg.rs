@@ -83,6 +83,11 @@ pub enum WorkerEvent {
     },
     /// The session cannot be refreshed anymore: sign in again.
     SessionExpired,
+    /// The answer to a `Command::Drive`.
+    Drive {
+        req: RequestId,
+        result: Result<super::drive::DriveAnswer, Failure>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]

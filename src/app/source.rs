@@ -55,6 +55,8 @@ impl Source {
     /// The folder above, `None` at a root.
     pub fn parent(&self) -> Option<Source> {
         match self {
+            // Leaving search results goes back to the folder that was searched.
+            Source::Remote(uri) if uri.is_search() => Some(Source::Remote(uri.without_query())),
             Source::Remote(uri) => uri.parent().map(Source::Remote),
             Source::Local(p) => p.parent().map(|p| Source::Local(p.to_path_buf())),
         }
@@ -80,6 +82,12 @@ impl Source {
     pub fn title(&self) -> String {
         match self {
             Source::Local(p) => p.display().to_string(),
+            Source::Remote(uri) if uri.is_search() => {
+                let terms: Vec<String> =
+                    uri.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let folder = Source::Remote(uri.without_query()).title();
+                format!("search {} in {folder}", terms.join(" "))
+            }
             Source::Remote(uri) => {
                 let path = uri.display_path();
                 match (&uri.fs, &uri.fs_id) {

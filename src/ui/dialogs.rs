@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal) {
         Modal::Help(h) => super::help::draw(frame, area, state, h),
         Modal::Info(i) => info(frame, area, state, i),
         Modal::Message(m) => message(frame, area, state, m),
+        Modal::Drive(p) => super::drive_popups::draw(frame, area, state, p),
     }
 }
 

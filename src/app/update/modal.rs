@@ -64,6 +64,10 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.info_req = None;
             Vec::new()
         }
+        Modal::Drive(popup) => {
+            state.modal = Some(Modal::Drive(popup));
+            super::drive::on_action(state, action)
+        }
         Modal::Message(mut message) => {
             if scroll(&mut message.scroll, action, state.size.1) {
                 return keep(state, Modal::Message(message));
@@ -104,6 +108,7 @@ fn run_deferred(state: &mut State, deferred: Deferred) -> Vec<Command> {
             state.modal = Some(Modal::Input(*input));
             Vec::new()
         }
+        Deferred::Drive(step) => super::drive::run_step(state, *step),
     }
 }
 
