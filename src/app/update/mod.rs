@@ -168,3 +168,5 @@ fn clamp_panes(state: &mut State) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod drive_tests;
