@@ -131,7 +131,10 @@ async fn tags_and_properties_round_trip() {
         ("work", "#e91e63")
     );
     assert_eq!(d.props.len(), 1);
-    assert_eq!((d.props[0].name.as_str(), d.props[0].value.as_str()), ("owner", "ana"));
+    assert_eq!(
+        (d.props[0].name.as_str(), d.props[0].value.as_str()),
+        ("owner", "ana")
+    );
     w.run(DriveJob::PatchMetadata {
         uris: vec![file.clone()],
         patches: vec![
@@ -188,7 +191,11 @@ async fn versions_set_download_and_delete() {
         std::fs::read(&to).unwrap(),
         b"Quarterly report, first draft.\n"
     );
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no part file left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no part file left"
+    );
     // A second download never overwrites.
     let again = w
         .run(DriveJob::DownloadVersion {
@@ -206,7 +213,10 @@ async fn versions_set_download_and_delete() {
     })
     .await
     .unwrap();
-    assert_eq!(fetch(&client, &file).await, b"Quarterly report, first draft.\n");
+    assert_eq!(
+        fetch(&client, &file).await,
+        b"Quarterly report, first draft.\n"
+    );
     let d = w.details(&file).await;
     let now_old = d.versions.iter().find(|v| !v.current).unwrap().clone();
     assert!(d.versions.iter().any(|v| v.current && v.id == old.id));
@@ -245,18 +255,33 @@ async fn direct_links_and_pins() {
     assert!(w.details(&file).await.links.is_empty());
 
     let folder = my(&["Documents", "Projects"]);
-    let toggled = w.run(DriveJob::TogglePin { uri: folder.clone() }).await;
+    let toggled = w
+        .run(DriveJob::TogglePin {
+            uri: folder.clone(),
+        })
+        .await;
     assert_eq!(toggled, Ok(DriveAnswer::PinToggled { pinned: true }));
     let Ok(DriveAnswer::Pins(pins)) = w.run(DriveJob::Pins).await else {
         panic!()
     };
-    assert!(pins.iter().any(|p| CrUri::parse(&p.uri).ok() == Some(folder.clone())));
-    let toggled = w.run(DriveJob::TogglePin { uri: folder.clone() }).await;
+    assert!(
+        pins.iter()
+            .any(|p| CrUri::parse(&p.uri).ok() == Some(folder.clone()))
+    );
+    let toggled = w
+        .run(DriveJob::TogglePin {
+            uri: folder.clone(),
+        })
+        .await;
     assert_eq!(toggled, Ok(DriveAnswer::PinToggled { pinned: false }));
     let Ok(DriveAnswer::Pins(pins)) = w.run(DriveJob::Pins).await else {
         panic!()
     };
-    assert!(!pins.iter().any(|p| CrUri::parse(&p.uri).ok() == Some(folder.clone())));
+    assert!(
+        !pins
+            .iter()
+            .any(|p| CrUri::parse(&p.uri).ok() == Some(folder.clone()))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -275,12 +300,8 @@ async fn archive_extract_and_download_tasks_are_created() {
         panic!("{answer:?}")
     };
     assert_eq!(ids.len(), 1);
-    let task = common::finished_task(
-        &client,
-        reve::api::models::TaskCategory::General,
-        &ids[0],
-    )
-    .await;
+    let task =
+        common::finished_task(&client, reve::api::models::TaskCategory::General, &ids[0]).await;
     common::assert_completed(&task);
 
     // Extract into a folder that does not exist yet: the worker creates it.
@@ -297,12 +318,8 @@ async fn archive_extract_and_download_tasks_are_created() {
     else {
         panic!()
     };
-    let task = common::finished_task(
-        &client,
-        reve::api::models::TaskCategory::General,
-        &ids[0],
-    )
-    .await;
+    let task =
+        common::finished_task(&client, reve::api::models::TaskCategory::General, &ids[0]).await;
     common::assert_completed(&task);
     assert_eq!(
         fetch(&client, &dst.join("todo.txt")).await,
@@ -332,9 +349,7 @@ async fn save_from_a_share_into_my_files() {
     let client = demo_client(&server.base_url()).await;
     let mut w = Worker::new(client.clone());
     let link = client
-        .create_share(
-            &ShareOptions::default().request(&my(&["Documents", "Projects"])),
-        )
+        .create_share(&ShareOptions::default().request(&my(&["Documents", "Projects"])))
         .await
         .unwrap();
     let share = reve::api::share_link_to_uri(&link).unwrap();
@@ -361,15 +376,26 @@ async fn save_from_a_share_into_my_files() {
         })
         .await
         .unwrap_err();
-    assert_eq!(again.code, Some(reve::api::codes::OBJECT_EXISTED), "{again:?}");
+    assert_eq!(
+        again.code,
+        Some(reve::api::codes::OBJECT_EXISTED),
+        "{again:?}"
+    );
     let info = client
-        .file_info(&my(&["Saved", "reve", "design.txt"]), InfoOptions {
-            extended: true,
-            folder_summary: false,
-        })
+        .file_info(
+            &my(&["Saved", "reve", "design.txt"]),
+            InfoOptions {
+                extended: true,
+                folder_summary: false,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(reve::drive::meta::versions(&info).len(), 1, "no version added");
+    assert_eq!(
+        reve::drive::meta::versions(&info).len(),
+        1,
+        "no version added"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -116,7 +116,7 @@ fn list_popup<T>(
 fn presets(frame: &mut Frame, area: Rect, state: &State, p: &PresetPicker) {
     let rows = drive_view::preset_rows(state);
     let width = width_for(area, 64);
-    let height = (rows.len() as u16 + 5)
+    let height = (rows.len() as u16 + 4)
         .min(area.height.saturating_sub(2))
         .max(1);
     let title = format!("Share {}", p.what);
@@ -133,7 +133,7 @@ fn presets(frame: &mut Frame, area: Rect, state: &State, p: &PresetPicker) {
         .enumerate()
         .map(|(n, (name, preset))| {
             let text = format!(
-                "{} {}",
+                "{}  {}",
                 text::pad(&text::fit(&text::safe(name), name_w), name_w),
                 drive_view::describe_preset(preset)
             );
@@ -165,66 +165,79 @@ fn share_result(frame: &mut Frame, area: Rect, state: &State, r: &ShareResult) {
         .map(|q| q.lines().map(str::to_string).collect())
         .unwrap_or_default();
     let qr_w = qr_lines.iter().map(|l| text::width(l)).max().unwrap_or(0) as u16;
-    let width = width_for(area, 72.max(qr_w + 4));
+    let room = area.height.saturating_sub(2);
+    let link_w = r
+        .links
+        .first()
+        .map_or(0, |(_, l)| text::width(&text::safe(l))) as u16;
+    let width = if r.qr && !qr_lines.is_empty() {
+        width_for(area, 40.max(qr_w.max(link_w) + 2))
+    } else {
+        width_for(area, 72)
+    };
+    // With the QR code: the first link and the code only (the code is tall).
+    let qr_fits = !qr_lines.is_empty()
+        && qr_lines.len() as u16 + 4 <= room
+        && qr_w + 4 <= area.width.saturating_sub(2);
     let mut lines: Vec<Line> = Vec::new();
-    for (name, link) in &r.links {
-        if r.links.len() > 1 {
+    if r.qr && qr_fits {
+        if let Some((_, link)) = r.links.first() {
             lines.push(Line::from(Span::styled(
-                text::safe(name).into_owned(),
-                theme::dim(),
+                text::safe(link).into_owned(),
+                theme::notice(),
+            )));
+        }
+        // Light modules in white on black: scanners read it on any terminal theme.
+        let style = Style::default().fg(Color::White).bg(Color::Black);
+        lines.extend(
+            qr_lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, style))),
+        );
+    } else {
+        for (name, link) in &r.links {
+            if r.links.len() > 1 {
+                lines.push(Line::from(Span::styled(
+                    text::safe(name).into_owned(),
+                    theme::dim(),
+                )));
+            }
+            lines.push(Line::from(Span::styled(
+                text::safe(link).into_owned(),
+                theme::notice(),
             )));
         }
         lines.push(Line::from(Span::styled(
-            text::safe(link).into_owned(),
-            theme::notice(),
+            if r.copied {
+                "Copied to the clipboard."
+            } else if state.clipboard {
+                "Not copied yet."
+            } else {
+                "Not copied: osc52 = false in config.toml."
+            },
+            theme::dim(),
         )));
-    }
-    lines.push(Line::from(Span::styled(
-        if r.copied {
-            "Copied to the clipboard."
-        } else if state.clipboard {
-            "Not copied yet."
-        } else {
-            "Not copied: osc52 = false in config.toml."
-        },
-        theme::dim(),
-    )));
-    let room = area.height.saturating_sub(2);
-    if r.qr {
-        let needed = lines.len() as u16 + qr_lines.len() as u16 + 5;
-        if qr_lines.is_empty() {
-            lines.push(Line::from(Span::styled(
-                "This link is too long for a QR code.",
-                theme::error(),
-            )));
-        } else if needed > room || qr_w + 4 > area.width {
-            lines.push(Line::from(Span::styled(
+        if r.qr {
+            let why = if qr_lines.is_empty() {
+                "This link is too long for a QR code.".to_string()
+            } else {
                 format!(
-                    "The terminal is too small for the QR code ({}×{} cells needed).",
-                    qr_w + 4,
-                    needed + 2
-                ),
-                theme::error(),
-            )));
-        } else {
-            lines.push(Line::raw(""));
-            // Light modules in white on black: scanners read it on any terminal theme.
-            let style = Style::default().fg(Color::White).bg(Color::Black);
-            lines.extend(
-                qr_lines
-                    .into_iter()
-                    .map(|l| Line::from(Span::styled(l, style))),
-            );
+                    "Too small for the QR code: needs {}×{}.",
+                    qr_w + 6,
+                    qr_lines.len() + 6
+                )
+            };
+            lines.push(Line::from(Span::styled(why, theme::error())));
         }
+        lines.push(Line::raw(""));
     }
-    let height = (lines.len() as u16 + 4).min(room).max(1);
+    let height = (lines.len() as u16 + 3).min(room).max(1);
     let title = if r.links.len() > 1 {
         "New share links"
     } else {
         "New share link"
     };
     let inner = popup(frame, area, width, height, title, theme::border(true));
-    lines.push(Line::raw(""));
     let hint = hints(
         state,
         Context::DrivePopup,
@@ -364,8 +377,25 @@ fn pins(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<PinRow>) {
 
 fn form(frame: &mut Frame, area: Rect, state: &State, f: &Form) {
     let width = width_for(area, 72);
-    let extra = u16::from(f.error.is_some()) + 1;
-    let height = (f.fields.len() as u16 + extra + 5)
+    // The focused field's hint and the error, wrapped to the inside of the popup.
+    let room = width.saturating_sub(2).max(1) as usize;
+    let mut notes: Vec<Line> = Vec::new();
+    if let Some(field) = f.fields.get(f.focus) {
+        notes.extend(
+            text::wrap(&field.hint, room)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme::dim()))),
+        );
+    }
+    if let Some(err) = &f.error {
+        notes.extend(
+            text::wrap(&format!("⚠ {}", text::safe(err)), room)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme::error()))),
+        );
+    }
+    let extra = notes.len() as u16;
+    let height = (f.fields.len() as u16 + extra + 4)
         .min(area.height.saturating_sub(2))
         .max(1);
     let inner = popup(frame, area, width, height, &f.title, theme::border(true));
@@ -422,18 +452,7 @@ fn form(frame: &mut Frame, area: Rect, state: &State, f: &Form) {
         }
         y += 1;
     }
-    let mut lines = Vec::new();
-    if let Some(field) = f.fields.get(f.focus)
-        && !field.hint.is_empty()
-    {
-        lines.push(Line::from(Span::styled(field.hint.clone(), theme::dim())));
-    }
-    if let Some(err) = &f.error {
-        lines.push(Line::from(Span::styled(
-            format!("⚠ {}", text::safe(err)),
-            theme::error(),
-        )));
-    }
+    let lines = notes;
     let rest = Rect {
         y: y.min(last_row),
         height: last_row.saturating_sub(y) + 1,

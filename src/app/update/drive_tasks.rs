@@ -264,6 +264,9 @@ pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
         return Err("type or paste at least one link".into());
     }
     for u in &urls {
+        if u.chars().any(char::is_control) {
+            return Err("a link may not hold control characters".into());
+        }
         let lower = u.to_lowercase();
         let known = ["http://", "https://", "ftp://", "magnet:?"]
             .iter()

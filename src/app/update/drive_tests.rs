@@ -131,7 +131,11 @@ fn popup(state: &State) -> &DrivePopup {
 }
 
 fn toast(state: &State) -> String {
-    state.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default()
+    state
+        .toast
+        .as_ref()
+        .map(|t| t.text.clone())
+        .unwrap_or_default()
 }
 
 /// Moves the cursor of the focused pane onto `name`.
@@ -163,7 +167,10 @@ fn share_with_the_default_preset_in_two_keys() {
     let commands = answer(
         &mut state,
         req,
-        Ok(DriveAnswer::ShareLinks(vec![("README.md".into(), link.into())])),
+        Ok(DriveAnswer::ShareLinks(vec![(
+            "README.md".into(),
+            link.into(),
+        )])),
     );
     assert_eq!(commands, vec![Command::CopyToClipboard(link.into())]);
     let DrivePopup::ShareResult(r) = popup(&state) else {
@@ -234,12 +241,17 @@ fn the_share_form_checks_what_is_typed() {
     press(&mut state, "tab home ctrl-k");
     type_text(&mut state, "soon");
     assert!(jobs(&press(&mut state, "enter")).is_empty());
-    assert!(matches!(popup(&state), DrivePopup::Form(f) if f.error.as_deref().is_some_and(|e| e.contains("soon"))));
+    assert!(
+        matches!(popup(&state), DrivePopup::Form(f) if f.error.as_deref().is_some_and(|e| e.contains("soon")))
+    );
     press(&mut state, "home ctrl-k");
     type_text(&mut state, "12h");
     press(&mut state, "tab home ctrl-k");
     type_text(&mut state, "0");
-    assert!(jobs(&press(&mut state, "enter")).is_empty(), "0 downloads refused");
+    assert!(
+        jobs(&press(&mut state, "enter")).is_empty(),
+        "0 downloads refused"
+    );
     press(&mut state, "home ctrl-k");
     type_text(&mut state, "3");
     press(&mut state, "tab");
@@ -291,11 +303,22 @@ fn versions_set_current_delete_and_download() {
     let mut state = state();
     cursor_on(&mut state, "README.md");
     let (req, job) = one_job(&press(&mut state, "V"));
-    assert_eq!(job, DriveJob::Details { uri: my("/README.md") });
+    assert_eq!(
+        job,
+        DriveJob::Details {
+            uri: my("/README.md")
+        }
+    );
     // Keys wait while the rows load.
     assert!(press(&mut state, "s").is_empty());
-    answer(&mut state, req, Ok(DriveAnswer::Details(details_with_versions())));
-    assert!(matches!(popup(&state), DrivePopup::Versions(p) if p.rows.len() == 2 && p.loading.is_none()));
+    answer(
+        &mut state,
+        req,
+        Ok(DriveAnswer::Details(details_with_versions())),
+    );
+    assert!(
+        matches!(popup(&state), DrivePopup::Versions(p) if p.rows.len() == 2 && p.loading.is_none())
+    );
     // The current one can be neither made current again nor deleted.
     assert!(press(&mut state, "s").is_empty());
     assert!(press(&mut state, "d").is_empty());
@@ -311,9 +334,18 @@ fn versions_set_current_delete_and_download() {
     let commands = answer(&mut state, req, Ok(DriveAnswer::Done));
     assert!(toast(&state).contains("is now current"));
     let (_, reload) = one_job(&commands);
-    assert_eq!(reload, DriveJob::Details { uri: my("/README.md") });
+    assert_eq!(
+        reload,
+        DriveJob::Details {
+            uri: my("/README.md")
+        }
+    );
     let reload_req = popup(&state).loading().unwrap();
-    answer(&mut state, reload_req, Ok(DriveAnswer::Details(details_with_versions())));
+    answer(
+        &mut state,
+        reload_req,
+        Ok(DriveAnswer::Details(details_with_versions())),
+    );
     // Delete asks first (Enter cancels there), then returns to the popup.
     assert!(press(&mut state, "d").is_empty());
     assert!(matches!(&state.modal, Some(Modal::Confirm(c)) if c.danger));
@@ -334,7 +366,10 @@ fn versions_set_current_delete_and_download() {
     assert_eq!(version, "old");
     assert_eq!(to.parent(), Some(std::path::Path::new("/home/me")));
     let name = to.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("README (version ") && name.ends_with(").md"), "{name}");
+    assert!(
+        name.starts_with("README (version ") && name.ends_with(").md"),
+        "{name}"
+    );
 }
 
 #[test]
@@ -384,7 +419,12 @@ fn tags_add_and_remove() {
     // Back to the tags popup, which reloads once the change is done.
     assert!(matches!(popup(&state), DrivePopup::Tags(_)));
     let (_, reload) = one_job(&answer(&mut state, req, Ok(DriveAnswer::Done)));
-    assert_eq!(reload, DriveJob::Details { uri: my("/README.md") });
+    assert_eq!(
+        reload,
+        DriveJob::Details {
+            uri: my("/README.md")
+        }
+    );
     let r = popup(&state).loading().unwrap();
     answer(
         &mut state,
@@ -446,8 +486,17 @@ fn direct_links_list_copy_create_delete() {
         vec![Command::CopyToClipboard(link.url.clone())]
     );
     let (req, job) = one_job(&press(&mut state, "a"));
-    assert_eq!(job, DriveJob::CreateLinks { uris: vec![my("/README.md")] });
-    let commands = answer(&mut state, req, Ok(DriveAnswer::Links(vec![link.url.clone()])));
+    assert_eq!(
+        job,
+        DriveJob::CreateLinks {
+            uris: vec![my("/README.md")]
+        }
+    );
+    let commands = answer(
+        &mut state,
+        req,
+        Ok(DriveAnswer::Links(vec![link.url.clone()])),
+    );
     assert!(commands.contains(&Command::CopyToClipboard(link.url.clone())));
     assert_eq!(jobs(&commands).len(), 1, "the popup reloads");
     let r = popup(&state).loading().unwrap();
@@ -469,8 +518,17 @@ fn pins_toggle_and_jump() {
     let mut state = state();
     cursor_on(&mut state, "Documents");
     let (req, job) = one_job(&press(&mut state, "P"));
-    assert_eq!(job, DriveJob::TogglePin { uri: my("/Documents") });
-    answer(&mut state, req, Ok(DriveAnswer::PinToggled { pinned: true }));
+    assert_eq!(
+        job,
+        DriveJob::TogglePin {
+            uri: my("/Documents")
+        }
+    );
+    answer(
+        &mut state,
+        req,
+        Ok(DriveAnswer::PinToggled { pinned: true }),
+    );
     assert!(toast(&state).starts_with("Pinned"));
     let (req, job) = one_job(&press(&mut state, "'"));
     assert_eq!(job, DriveJob::Pins);
@@ -493,7 +551,11 @@ fn search_from_the_filter_line_is_a_virtual_folder() {
     let mut state = state();
     press(&mut state, "/");
     type_text(&mut state, "?tag:work size>10M");
-    assert_eq!(state.panes[0].listing.len(), 4, "a search being typed filters nothing");
+    assert_eq!(
+        state.panes[0].listing.len(),
+        4,
+        "a search being typed filters nothing"
+    );
     let (req, job) = one_job(&press(&mut state, "enter"));
     assert_eq!(
         job,
@@ -510,10 +572,15 @@ fn search_from_the_filter_line_is_a_virtual_folder() {
     )
     .unwrap();
     let commands = answer(&mut state, req, Ok(DriveAnswer::SearchUri(uri.clone())));
-    assert!(commands.iter().any(
-        |c| matches!(c, Command::List { source: Source::Remote(u), .. } if u == &uri)
-    ));
-    assert!(state.panes[0].source.title().starts_with("search "));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::List { source: Source::Remote(u), .. } if u == &uri))
+    );
+    assert_eq!(
+        state.panes[0].source.title(),
+        "cloudreve://my/ ?tag:work size>=10485761"
+    );
     // Results keep their own location; opening one goes there.
     let mut found = Entry::folder("deep", 0);
     found = crate::worker::convert::located(
@@ -561,7 +628,11 @@ fn archive_extract_and_download_dialogs() {
         }
     );
     answer(&mut state, req, Ok(DriveAnswer::Tasks(vec!["t1".into()])));
-    assert!(toast(&state).starts_with("Task created"), "{}", toast(&state));
+    assert!(
+        toast(&state).starts_with("Task created"),
+        "{}",
+        toast(&state)
+    );
 
     assert!(press(&mut state, "X").is_empty());
     assert!(toast(&state).contains("not an archive"));
@@ -630,7 +701,9 @@ fn failures_say_what_failed() {
             ..Failure::default()
         }),
     );
-    assert!(matches!(&state.modal, Some(Modal::Message(m)) if m.title.contains("archive") && m.message.contains("40007")));
+    assert!(
+        matches!(&state.modal, Some(Modal::Message(m)) if m.title.contains("archive") && m.message.contains("40007"))
+    );
 }
 
 #[test]
@@ -670,7 +743,11 @@ fn a_popup_closed_before_its_answer_ignores_it() {
     cursor_on(&mut state, "README.md");
     let (req, _) = one_job(&press(&mut state, "V"));
     press(&mut state, "esc");
-    answer(&mut state, req, Ok(DriveAnswer::Details(details_with_versions())));
+    answer(
+        &mut state,
+        req,
+        Ok(DriveAnswer::Details(details_with_versions())),
+    );
     assert!(state.modal.is_none());
     assert!(!state.is_busy());
 }

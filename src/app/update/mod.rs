@@ -167,6 +167,6 @@ fn clamp_panes(state: &mut State) {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod drive_tests;
+#[cfg(test)]
+mod tests;
