@@ -89,28 +89,45 @@ fn list_lines<T>(
         .collect()
 }
 
+/// The words around a list popup: its title, what to say when empty, and its keys.
+struct ListText<'a> {
+    title: String,
+    empty: &'a str,
+    keys: &'a [(Action, &'a str)],
+}
+
 fn list_popup<T>(
     frame: &mut Frame,
     area: Rect,
     state: &State,
     p: &ListPopup<T>,
-    title: String,
-    empty: &str,
+    words: ListText,
     show: impl Fn(&T) -> String,
-    keys: &[(Action, &str)],
 ) {
     let width = width_for(area, 72);
     let wanted = p.rows.len().max(1) as u16 + 4;
     let height = area.height.saturating_sub(2).clamp(1, wanted.max(6));
-    let inner = popup(frame, area, width, height, &title, theme::border(true));
+    let inner = popup(
+        frame,
+        area,
+        width,
+        height,
+        &words.title,
+        theme::border(true),
+    );
     let rows = inner.height.saturating_sub(2) as usize;
-    let mut lines = list_lines(state, p, rows, inner.width as usize, empty, show);
+    let mut lines = list_lines(state, p, rows, inner.width as usize, words.empty, show);
     if p.loading.is_some() && !p.rows.is_empty() {
         // Reloading after a change: the old rows stay, the title row says so.
         lines.truncate(rows.saturating_sub(1).max(1));
     }
     lines.push(Line::raw(""));
-    body(frame, inner, lines, hints(state, Context::DrivePopup, keys));
+    body(
+        frame,
+        inner,
+        lines,
+        hints(state, Context::DrivePopup, words.keys),
+    );
 }
 
 fn presets(frame: &mut Frame, area: Rect, state: &State, p: &PresetPicker) {
@@ -252,33 +269,30 @@ fn share_result(frame: &mut Frame, area: Rect, state: &State, r: &ShareResult) {
 
 fn versions(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<VersionRow>) {
     let offset = state.utc_offset_secs;
-    list_popup(
-        frame,
-        area,
-        state,
-        p,
-        format!("Versions of “{}”", p.name),
-        "No versions.",
-        |v| {
-            let mark = if v.current { "●" } else { " " };
-            let by =
-                v.by.as_deref()
-                    .map(|b| format!(" · by {}", text::safe(b)))
-                    .unwrap_or_default();
-            let current = if v.current { "  current" } else { "" };
-            format!(
-                "{mark} {:>9}  {}{current}{by}",
-                text::size(v.size),
-                text::time(v.created, offset)
-            )
-        },
-        &[
-            (Action::SetCurrent, "Make current"),
-            (Action::DeleteItem, "Delete"),
-            (Action::DownloadItem, "Download"),
-            (Action::Dismiss, "Close"),
-        ],
-    );
+    let keys = [
+        (Action::SetCurrent, "Make current"),
+        (Action::DeleteItem, "Delete"),
+        (Action::DownloadItem, "Download"),
+        (Action::Dismiss, "Close"),
+    ];
+    let words = ListText {
+        title: format!("Versions of “{}”", p.name),
+        empty: "No versions.",
+        keys: &keys,
+    };
+    list_popup(frame, area, state, p, words, |v| {
+        let mark = if v.current { "●" } else { " " };
+        let by =
+            v.by.as_deref()
+                .map(|b| format!(" · by {}", text::safe(b)))
+                .unwrap_or_default();
+        let current = if v.current { "  current" } else { "" };
+        format!(
+            "{mark} {:>9}  {}{current}{by}",
+            text::size(v.size),
+            text::time(v.created, offset)
+        )
+    });
 }
 
 fn links(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<LinkRow>) {
@@ -288,28 +302,25 @@ fn links(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<LinkRow>) {
     } else {
         "Create".to_string()
     };
-    list_popup(
-        frame,
-        area,
-        state,
-        p,
-        format!("Direct links of “{}”", p.name),
-        "No direct links yet.",
-        |l| {
-            let noun = if l.downloads == 1 {
-                "download"
-            } else {
-                "downloads"
-            };
-            format!("{}  ({} {noun})", text::safe(&l.url), l.downloads)
-        },
-        &[
-            (Action::AddItem, add.as_str()),
-            (Action::CopyItem, "Copy"),
-            (Action::DeleteItem, "Delete"),
-            (Action::Dismiss, "Close"),
-        ],
-    );
+    let keys = [
+        (Action::AddItem, add.as_str()),
+        (Action::CopyItem, "Copy"),
+        (Action::DeleteItem, "Delete"),
+        (Action::Dismiss, "Close"),
+    ];
+    let words = ListText {
+        title: format!("Direct links of “{}”", p.name),
+        empty: "No direct links yet.",
+        keys: &keys,
+    };
+    list_popup(frame, area, state, p, words, |l| {
+        let noun = if l.downloads == 1 {
+            "download"
+        } else {
+            "downloads"
+        };
+        format!("{}  ({} {noun})", text::safe(&l.url), l.downloads)
+    });
 }
 
 fn tags(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<MetaRow>) {
@@ -317,62 +328,56 @@ fn tags(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<MetaRow>) {
         0 | 1 => format!("Tags and properties of “{}”", p.name),
         n => format!("Tags and properties ({n} items selected)"),
     };
-    list_popup(
-        frame,
-        area,
-        state,
-        p,
+    let keys = [
+        (Action::AddItem, "Add tag"),
+        (Action::AddProperty, "Set property"),
+        (Action::DeleteItem, "Remove"),
+        (Action::Dismiss, "Close"),
+    ];
+    let words = ListText {
         title,
-        "No tags or properties.",
-        |m| {
-            if m.key.starts_with(drive_view::PROPS_PREFIX) {
-                format!(
-                    "property  {} = {}",
-                    text::safe(&m.name),
-                    text::safe(&m.value)
-                )
-            } else if m.value.is_empty() {
-                format!("tag       {}", text::safe(&m.name))
-            } else {
-                format!(
-                    "tag       {}  {}",
-                    text::safe(&m.name),
-                    text::safe(&m.value)
-                )
-            }
-        },
-        &[
-            (Action::AddItem, "Add tag"),
-            (Action::AddProperty, "Set property"),
-            (Action::DeleteItem, "Remove"),
-            (Action::Dismiss, "Close"),
-        ],
-    );
+        empty: "No tags or properties.",
+        keys: &keys,
+    };
+    list_popup(frame, area, state, p, words, |m| {
+        if m.key.starts_with(drive_view::PROPS_PREFIX) {
+            format!(
+                "property  {} = {}",
+                text::safe(&m.name),
+                text::safe(&m.value)
+            )
+        } else if m.value.is_empty() {
+            format!("tag       {}", text::safe(&m.name))
+        } else {
+            format!(
+                "tag       {}  {}",
+                text::safe(&m.name),
+                text::safe(&m.value)
+            )
+        }
+    });
 }
 
 fn pins(frame: &mut Frame, area: Rect, state: &State, p: &ListPopup<PinRow>) {
-    list_popup(
-        frame,
-        area,
-        state,
-        p,
-        "Pinned folders".to_string(),
-        "Nothing pinned yet: pin a folder with P.",
-        |pin| {
-            let path = crate::api::uri::CrUri::parse(&pin.uri)
-                .map(|u| crate::app::source::Source::Remote(u).title())
-                .unwrap_or_else(|_| pin.uri.clone());
-            match &pin.name {
-                Some(n) => format!("{}  {}", text::safe(n), text::safe(&path)),
-                None => text::safe(&path).into_owned(),
-            }
-        },
-        &[
-            (Action::Confirm, "Go"),
-            (Action::DeleteItem, "Unpin"),
-            (Action::Dismiss, "Close"),
-        ],
-    );
+    let keys = [
+        (Action::Confirm, "Go"),
+        (Action::DeleteItem, "Unpin"),
+        (Action::Dismiss, "Close"),
+    ];
+    let words = ListText {
+        title: "Pinned folders".to_string(),
+        empty: "Nothing pinned yet: pin a folder with P.",
+        keys: &keys,
+    };
+    list_popup(frame, area, state, p, words, |pin| {
+        let path = crate::api::uri::CrUri::parse(&pin.uri)
+            .map(|u| crate::app::source::Source::Remote(u).title())
+            .unwrap_or_else(|_| pin.uri.clone());
+        match &pin.name {
+            Some(n) => format!("{}  {}", text::safe(n), text::safe(&path)),
+            None => text::safe(&path).into_owned(),
+        }
+    });
 }
 
 fn form(frame: &mut Frame, area: Rect, state: &State, f: &Form) {

@@ -8,9 +8,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone)]
 pub enum FieldValue {
-    Text(TextField),
+    /// Boxed: a text field is large next to a switch.
+    Text(Box<TextField>),
     Toggle(bool),
-    Choice { options: Vec<String>, index: usize },
+    Choice {
+        options: Vec<String>,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -25,7 +29,7 @@ impl FormField {
     pub fn text(label: &str, initial: &str, hint: &str) -> FormField {
         FormField {
             label: label.into(),
-            value: FieldValue::Text(TextField::new(initial)),
+            value: FieldValue::Text(Box::new(TextField::new(initial))),
             hint: hint.into(),
         }
     }
@@ -33,7 +37,7 @@ impl FormField {
     pub fn secret(label: &str, hint: &str) -> FormField {
         FormField {
             label: label.into(),
-            value: FieldValue::Text(TextField::new("").masked()),
+            value: FieldValue::Text(Box::new(TextField::new("").masked())),
             hint: hint.into(),
         }
     }

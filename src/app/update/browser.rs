@@ -84,6 +84,9 @@ fn cancel(state: &mut State, i: usize) -> Vec<Command> {
         pane.listing.clear_selection();
     } else if !pane.listing.filter().is_empty() {
         pane.keep_cursor_through(rows, |l| l.set_filter(""));
+    } else if pane.source.remote().is_some_and(|u| u.is_search()) {
+        // Esc leaves search results for the folder that was searched.
+        return go_parent(state, i);
     } else {
         state.dirty = false;
     }

@@ -594,9 +594,13 @@ fn search_from_the_filter_line_is_a_virtual_folder() {
     page(&mut state, 0, vec![found]);
     press(&mut state, "enter");
     assert_eq!(state.panes[0].source, Source::Remote(my("/a/b/deep")));
-    // Parent of a search is the folder searched.
-    state.panes[0].source = Source::Remote(uri);
+    // Parent of a search is the folder searched; so is Esc.
+    state.panes[0].source = Source::Remote(uri.clone());
     press(&mut state, "h");
+    assert_eq!(state.panes[0].source, Source::Remote(CrUri::my_root()));
+    state.navigate(0, Source::Remote(uri), None);
+    page(&mut state, 0, Vec::new());
+    press(&mut state, "esc");
     assert_eq!(state.panes[0].source, Source::Remote(CrUri::my_root()));
 }
 
