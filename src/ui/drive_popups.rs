@@ -152,7 +152,8 @@ fn presets(frame: &mut Frame, area: Rect, state: &State, p: &PresetPicker) {
             let text = format!(
                 "{}  {}",
                 text::pad(&text::fit(&text::safe(name), name_w), name_w),
-                drive_view::describe_preset(preset)
+                // From config.toml, checked when read; sanitized all the same.
+                text::safe(&drive_view::describe_preset(preset))
             );
             row(text, n == p.cursor, w)
         })

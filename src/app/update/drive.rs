@@ -11,7 +11,7 @@ use crate::app::drive::popup::DrivePopup;
 use crate::app::drive::{DriveAnswer, DriveJob, DriveStep, Waiting};
 use crate::app::modal::{MessageView, Modal};
 use crate::app::msg::Failure;
-use crate::app::source::{Place, Source};
+use crate::app::source::Source;
 use crate::app::state::State;
 use crossterm::event::KeyEvent;
 
@@ -402,14 +402,16 @@ fn reload_folders(state: &mut State, folders: &[Source]) -> Vec<Command> {
     commands
 }
 
-/// The folder on the local disk downloads go to: the local pane's, else the working directory.
+/// The folder on the local disk downloads go to: the other pane's when it shows the disk,
+/// else the focused one's, else the working directory.
 pub fn local_folder(state: &State) -> std::path::PathBuf {
-    let focused = [state.other(), state.focus];
-    focused
+    [state.other(), state.focus]
         .iter()
-        .find_map(|&i| match &state.panes[i].source {
-            Source::Local(p) if state.panes[i].place() == Place::Local => Some(p.clone()),
-            _ => None,
+        .find_map(|&i| {
+            state.panes[i]
+                .source
+                .local()
+                .map(std::path::Path::to_path_buf)
         })
         .unwrap_or_else(|| state.cwd.clone())
 }
