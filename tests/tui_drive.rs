@@ -439,3 +439,92 @@ async fn search_resolves_and_lists() {
         my(&["Documents", "Projects", "reve", "design.txt"])
     );
 }
+
+/// The whole loop against the demo server: search for the README from `/?`, share it with
+/// `S` then Enter, and find the link on the clipboard and on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_then_share_through_the_whole_loop() {
+    use crossterm::event::{Event, KeyEvent};
+    use reve::app::keymap::KeyChord;
+    use reve::app::state::{Startup, State};
+    use reve::tui::{LoopIo, event_loop};
+    use std::sync::{Arc, Mutex};
+
+    let server = seeded_server().await;
+    let client = demo_client(&server.base_url()).await;
+    let (commands, events) = worker::spawn(WorkerSetup {
+        client: Some(client.clone()),
+        persist: None,
+    });
+    let cwd = tempfile::tempdir().unwrap();
+    let mut startup = Startup::new(cwd.path().to_path_buf());
+    startup.signed_in = true;
+    startup.size = (100, 30);
+    let (input, input_rx) = tokio::sync::mpsc::unbounded_channel();
+    let copied = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = copied.clone();
+    let io = LoopIo {
+        input: input_rx,
+        commands,
+        events,
+        shutdown: Box::pin(std::future::pending()),
+        clipboard: Box::new(move |text| sink.lock().unwrap().push(text.to_string())),
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    let looping = tokio::spawn(async move {
+        event_loop(&mut terminal, State::new(startup), io)
+            .await
+            .map(|()| terminal)
+    });
+    let send = |keys: &[&str]| {
+        for k in keys {
+            let c = KeyChord::parse(k).unwrap();
+            input
+                .send(Ok(Event::Key(KeyEvent::new(c.code, c.mods))))
+                .unwrap();
+        }
+    };
+    // Wait for an observable step by copying the cursor's URI until it is the README.
+    let readme = "cloudreve://my/Documents/README.md".to_string();
+    send(&["/", "?", "R", "E", "A", "D", "M", "E", "enter"]);
+    common::eventually("the search results", || {
+        send(&["c"]);
+        let copied = copied.clone();
+        let readme = readme.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            copied.lock().unwrap().contains(&readme).then_some(())
+        }
+    })
+    .await;
+    send(&["S", "enter"]);
+    let link = common::eventually("the share link on the clipboard", || {
+        let copied = copied.clone();
+        async move {
+            copied
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|t| t.contains("/s/"))
+                .cloned()
+        }
+    })
+    .await;
+    send(&["Q", "q", "q"]);
+    let terminal = tokio::time::timeout(Duration::from_secs(10), looping)
+        .await
+        .expect("the loop ends on q")
+        .unwrap()
+        .unwrap();
+    let (id, _) = link_parts(&link).expect("a share link");
+    let share = client
+        .share_info(&id, &ShareInfoQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(share.name, "README.md");
+    let shown = terminal.backend().to_string();
+    assert!(
+        shown.contains("?README"),
+        "the pane shows the search: {shown}"
+    );
+}
