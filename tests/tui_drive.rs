@@ -368,6 +368,22 @@ async fn save_from_a_share_into_my_files() {
             "{name}"
         );
     }
+    // The web UI's save: a shortcut in "shared with me".
+    assert_eq!(
+        w.run(DriveJob::SaveShortcut {
+            share: share.clone()
+        })
+        .await,
+        Ok(DriveAnswer::Done)
+    );
+    // Real servers list it under shared_with_me (§7.9); the demo keeps no such list, so
+    // read the shortcut itself.
+    let shortcut = client
+        .file_info(&my(&["Projects"]), InfoOptions::default())
+        .await
+        .unwrap();
+    let redirect = shortcut.shared_redirect().expect("a share shortcut");
+    assert_eq!(CrUri::parse(redirect).unwrap(), share);
     // Saving again finds the names taken and overwrites nothing.
     let again = w
         .run(DriveJob::SaveFromShare {

@@ -160,7 +160,7 @@ actions! {
     PrevField = "prev_field": "Previous field",
     Back = "back": "Back to e-mail and password",
 
-    Share = "share": "Share the selection: pick a preset, Enter creates the link",
+    Share = "share": "Share the selection (preset, Enter); in a share: add it to shared with me",
     DirectLinks = "direct_links": "Direct links of the file: create, copy, delete",
     Versions = "versions": "Versions of the file: make current, delete, download",
     Tags = "tags": "Tags and properties of the item",

@@ -2,6 +2,7 @@
 //! search, server tasks, and saving items of a share into my files.
 
 use super::convert::{failure, io_failure};
+use crate::api::models::file::meta as meta_keys;
 use crate::api::models::{ExtractRequest, File, FileKind, RemoteDownloadRequest};
 use crate::api::upload::ChunkBody;
 use crate::api::uri::CrUri;
@@ -128,6 +129,10 @@ pub async fn run(client: Option<&Client>, job: DriveJob) -> Result<DriveAnswer, 
                 .map(DriveAnswer::SearchUri)
                 .map_err(Failure::msg)
         }
+        DriveJob::SaveShortcut { share } => {
+            save_shortcut(c, &share).await?;
+            Ok(DriveAnswer::Done)
+        }
         DriveJob::SaveFromShare { sources, dst } => {
             let mut files = 0;
             for src in &sources {
@@ -136,6 +141,50 @@ pub async fn run(client: Option<&Client>, job: DriveJob) -> Result<DriveAnswer, 
             Ok(DriveAnswer::Saved { files })
         }
     }
+}
+
+/// The shortcut of §7.9: a folder in my files named after the share, pointing at it.
+async fn save_shortcut(c: &Client, share: &CrUri) -> Result<(), Failure> {
+    let id = share
+        .fs_id
+        .clone()
+        .ok_or_else(|| Failure::msg("not a share"))?;
+    let info = c
+        .share_info(
+            &id,
+            &crate::api::ShareInfoQuery {
+                password: share.password.clone(),
+                count_views: false,
+                owner_extended: false,
+            },
+        )
+        .await
+        .map_err(|e| failure(&e))?;
+    let owner = info
+        .owner
+        .as_ref()
+        .map(|o| o.id.clone())
+        .filter(|o| !o.is_empty())
+        .ok_or_else(|| Failure::msg("the server does not say who owns this share"))?;
+    let root = CrUri::share(&id, share.password.as_deref());
+    let metadata = BTreeMap::from([
+        (meta_keys::SHARED_REDIRECT.to_string(), root.to_string()),
+        (meta_keys::SHARED_OWNER.to_string(), owner),
+    ]);
+    let name = if info.name.is_empty() {
+        id.clone()
+    } else {
+        info.name.replace('/', "_")
+    };
+    c.create(
+        &CrUri::my_root().join(&name),
+        FileKind::Folder,
+        &metadata,
+        true,
+    )
+    .await
+    .map(drop)
+    .map_err(|e| failure(&e))
 }
 
 /// Pins compare as URIs (the server may encode a path differently than we do).

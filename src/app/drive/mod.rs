@@ -95,6 +95,11 @@ pub enum DriveJob {
         sources: Vec<CrUri>,
         dst: CrUri,
     },
+    /// Adds a share to "shared with me", as the web UI's save button does (a shortcut folder
+    /// in my files carrying `sys:shared_redirect` and `sys:shared_owner`, §7.9).
+    SaveShortcut {
+        share: CrUri,
+    },
 }
 
 impl DriveJob {
@@ -116,6 +121,7 @@ impl DriveJob {
             DriveJob::RemoteDownload { .. } => "create the remote download",
             DriveJob::ResolveSearch { .. } => "search",
             DriveJob::SaveFromShare { .. } => "save from the share",
+            DriveJob::SaveShortcut { .. } => "add the share to shared with me",
         }
     }
 }

@@ -25,6 +25,13 @@ const SHARE_VIEW: &str = "Share view";
 const README: &str = "Show README";
 
 pub fn open_presets(state: &mut State, i: usize) -> Vec<Command> {
+    if let Some(share) = state.panes[i]
+        .source
+        .remote()
+        .filter(|u| u.fs == crate::api::uri::FileSystem::Share)
+    {
+        return ask_save_shortcut(state, share.clone());
+    }
     let Some(targets) = my_targets(state, i, "Sharing") else {
         return Vec::new();
     };
@@ -242,6 +249,34 @@ pub fn on_result_action(state: &mut State, mut r: ShareResult, action: Action) -
     }
     state.modal = Some(Modal::Drive(DrivePopup::ShareResult(r)));
     commands
+}
+
+/// `S` in a share: add it to "shared with me", like the web UI's save button.
+fn ask_save_shortcut(state: &mut State, share: CrUri) -> Vec<Command> {
+    let root = CrUri::share(
+        share.fs_id.as_deref().unwrap_or_default(),
+        share.password.as_deref(),
+    );
+    let shared_with_me = Source::Remote(CrUri::root(crate::api::uri::FileSystem::SharedWithMe));
+    state.modal = Some(Modal::Confirm(Confirm {
+        title: "Add this share to “shared with me”?".into(),
+        lines: vec![
+            Source::Remote(root.clone()).title(),
+            "To copy its files into my files instead, use F5 (or y then p).".into(),
+        ],
+        yes_label: "Add".into(),
+        danger: false,
+        on_yes: Deferred::Drive(Box::new(DriveStep {
+            job: DriveJob::SaveShortcut { share: root },
+            waiting: Waiting::Change {
+                done: "Added to shared with me (o, then s)".into(),
+                reload: None,
+                refresh: vec![shared_with_me],
+            },
+            back: None,
+        })),
+    }));
+    Vec::new()
 }
 
 /// F5 (or paste) from a share into my files: reve copies the items through itself, because

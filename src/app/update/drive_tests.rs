@@ -742,6 +742,18 @@ fn f5_from_a_share_saves_into_my_files() {
 }
 
 #[test]
+fn s_in_a_share_adds_it_to_shared_with_me() {
+    let mut state = state();
+    let share = CrUri::share("Ab12", Some("pw"));
+    state.navigate(0, Source::Remote(share.join("sub")), None);
+    page(&mut state, 0, vec![Entry::file("shared.txt", 5, 0)]);
+    assert!(press(&mut state, "S").is_empty());
+    assert!(matches!(&state.modal, Some(Modal::Confirm(_))));
+    let (_, job) = one_job(&press(&mut state, "y"));
+    assert_eq!(job, DriveJob::SaveShortcut { share });
+}
+
+#[test]
 fn a_popup_closed_before_its_answer_ignores_it() {
     let mut state = state();
     cursor_on(&mut state, "README.md");
