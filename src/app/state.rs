@@ -277,7 +277,8 @@ impl State {
         let Some(uri) = self.panes[i].source.remote().cloned() else {
             return Vec::new();
         };
-        if uri.fs != crate::api::uri::FileSystem::My {
+        // Search results are not a folder: the server's file events do not describe them.
+        if uri.fs != crate::api::uri::FileSystem::My || uri.is_search() {
             return Vec::new();
         }
         let watch = self.next_watch();

@@ -573,6 +573,10 @@ fn search_from_the_filter_line_is_a_virtual_folder() {
     .unwrap();
     let commands = answer(&mut state, req, Ok(DriveAnswer::SearchUri(uri.clone())));
     assert!(
+        !commands.iter().any(|c| matches!(c, Command::Watch { .. })),
+        "search results are not watched: {commands:?}"
+    );
+    assert!(
         commands
             .iter()
             .any(|c| matches!(c, Command::List { source: Source::Remote(u), .. } if u == &uri))
