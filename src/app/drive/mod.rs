@@ -218,9 +218,10 @@ pub enum Waiting {
     Tasks {
         what: String,
     },
-    /// Show the search results in pane `pane`.
+    /// Show the search results in pane `pane`, if it still shows `from`.
     Search {
         pane: usize,
+        from: Source,
     },
 }
 

@@ -345,7 +345,12 @@ fn on_success(
             ));
             Vec::new()
         }
-        (Waiting::Search { pane }, DriveAnswer::SearchUri(uri)) => {
+        (Waiting::Search { pane, from }, DriveAnswer::SearchUri(uri)) => {
+            // The user went elsewhere meanwhile: do not pull the pane back.
+            if state.panes[pane].source != from {
+                state.dirty = false;
+                return Vec::new();
+            }
             state.navigate(pane, Source::Remote(uri), None)
         }
         (waiting, answer) => {

@@ -31,6 +31,9 @@ pub fn start(state: &mut State, i: usize, query: &str) -> Vec<Command> {
     start_job(
         state,
         DriveJob::ResolveSearch { base, query },
-        Waiting::Search { pane: i },
+        Waiting::Search {
+            pane: i,
+            from: state.panes[i].source.clone(),
+        },
     )
 }

@@ -609,6 +609,19 @@ fn search_from_the_filter_line_is_a_virtual_folder() {
 }
 
 #[test]
+fn a_search_answer_does_not_pull_a_pane_that_moved_on() {
+    let mut state = state();
+    press(&mut state, "/");
+    type_text(&mut state, "?report");
+    let (req, _) = one_job(&press(&mut state, "enter"));
+    cursor_on(&mut state, "Documents");
+    press(&mut state, "enter");
+    let uri = CrUri::my_root().with_query("name", "report");
+    assert!(answer(&mut state, req, Ok(DriveAnswer::SearchUri(uri))).is_empty());
+    assert_eq!(state.panes[0].source, Source::Remote(my("/Documents")));
+}
+
+#[test]
 fn a_bad_search_keeps_the_line_open() {
     let mut state = state();
     press(&mut state, "/");
