@@ -73,6 +73,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         store: Some(store),
         config: crate::transfer::EngineConfig::default(),
     };
+    startup.share_presets = ctx.config.share_presets.clone();
     let (setup, _demo) = if opts.demo {
         let (setup, handle) = demo_session(&mut startup).await?;
         (setup, Some(handle))

@@ -26,10 +26,14 @@ pub enum Context {
     QuitPrompt,
     /// Transfers interrupted by an earlier run, offered at start-up.
     ResumeOffer,
+    /// The share, version, link, tag and pin popups.
+    DrivePopup,
+    /// The share, archive, extract and remote download forms.
+    Form,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -44,6 +48,8 @@ impl Context {
         Context::Conflict,
         Context::QuitPrompt,
         Context::ResumeOffer,
+        Context::DrivePopup,
+        Context::Form,
     ];
 
     pub fn name(self) -> &'static str {
@@ -62,6 +68,8 @@ impl Context {
             Context::Conflict => "conflict",
             Context::QuitPrompt => "quit_prompt",
             Context::ResumeOffer => "resume_offer",
+            Context::DrivePopup => "drive_popup",
+            Context::Form => "form",
         }
     }
 
@@ -81,6 +89,8 @@ impl Context {
             Context::Conflict => "Transfer conflict",
             Context::QuitPrompt => "Quit while transfers run",
             Context::ResumeOffer => "Interrupted transfers",
+            Context::DrivePopup => "Share, version, link, tag and pin popups",
+            Context::Form => "Forms (share, archive, extract, download)",
         }
     }
 
@@ -190,6 +200,23 @@ actions! {
     ResumeAll = "resume_all": "Resume every interrupted transfer",
     ResumeLater = "resume_later": "Later: keep them paused in the transfers tab",
     ForgetInterrupted = "forget_interrupted": "Forget them (partial uploads and files are removed)",
+    Share = "share": "Share the selection (preset, Enter); in a share: add it to shared with me",
+    DirectLinks = "direct_links": "Direct links of the file: create, copy, delete",
+    Versions = "versions": "Versions of the file: make current, delete, download",
+    Tags = "tags": "Tags and properties of the item",
+    TogglePin = "toggle_pin": "Pin or unpin the folder (the jump list)",
+    Pins = "pins": "Jump to a pinned folder",
+    Archive = "archive": "Zip the selection on the server",
+    Extract = "extract": "Extract the archive on the server",
+    RemoteDownload = "remote_download": "Remote download: URLs, magnets or the .torrent here",
+    FullForm = "full_form": "Open the full form",
+    CopyItem = "copy_item": "Copy the link",
+    ShowQr = "show_qr": "Show or hide the QR code",
+    DeleteItem = "delete_item": "Delete or remove the highlighted row",
+    AddItem = "add_item": "Add (a tag, a direct link)",
+    AddProperty = "add_property": "Set a custom property",
+    SetCurrent = "set_current": "Make the version current",
+    DownloadItem = "download_item": "Download the version to the local pane's folder",
 }
 
 impl Action {
@@ -316,6 +343,33 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::ResumeOffer, "r, enter", Action::ResumeAll),
     (Context::ResumeOffer, "l, esc", Action::ResumeLater),
     (Context::ResumeOffer, "f", Action::ForgetInterrupted),
+    (Context::Browser, "S", Action::Share),
+    (Context::Browser, "L", Action::DirectLinks),
+    (Context::Browser, "V", Action::Versions),
+    (Context::Browser, "T", Action::Tags),
+    (Context::Browser, "P", Action::TogglePin),
+    (Context::Browser, "'", Action::Pins),
+    (Context::Browser, "A", Action::Archive),
+    (Context::Browser, "X", Action::Extract),
+    (Context::Browser, "O", Action::RemoteDownload),
+    (Context::DrivePopup, "enter", Action::Confirm),
+    (Context::DrivePopup, "esc, q", Action::Dismiss),
+    (Context::DrivePopup, "up, k", Action::Up),
+    (Context::DrivePopup, "down, j", Action::Down),
+    (Context::DrivePopup, "pgup", Action::PageUp),
+    (Context::DrivePopup, "pgdown", Action::PageDown),
+    (Context::DrivePopup, "f", Action::FullForm),
+    (Context::DrivePopup, "c, y", Action::CopyItem),
+    (Context::DrivePopup, "Q", Action::ShowQr),
+    (Context::DrivePopup, "d, delete", Action::DeleteItem),
+    (Context::DrivePopup, "a, n", Action::AddItem),
+    (Context::DrivePopup, "p", Action::AddProperty),
+    (Context::DrivePopup, "s", Action::SetCurrent),
+    (Context::DrivePopup, "w", Action::DownloadItem),
+    (Context::Form, "enter", Action::Submit),
+    (Context::Form, "esc", Action::Dismiss),
+    (Context::Form, "tab, down", Action::NextField),
+    (Context::Form, "backtab, up", Action::PrevField),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

@@ -57,6 +57,12 @@ pub enum Command {
         code: String,
     },
     FetchCapacity,
+    /// A request about shares, links, versions, pins, tags, search or server tasks
+    /// (`WorkerEvent::Drive`).
+    Drive {
+        req: RequestId,
+        job: super::drive::DriveJob,
+    },
     /// Put text on the terminal's clipboard (OSC 52).
     CopyToClipboard(String),
     Quit,

@@ -26,11 +26,16 @@ pub struct EntryExtra {
     pub restore_uri: Option<Box<str>>,
     /// "Shared with me" shortcuts: the share URI to open instead (`sys:shared_redirect`).
     pub redirect: Option<Box<str>>,
+    /// Search results: the item's full URI (it lives below the folder the pane searched).
+    pub location: Option<Box<str>>,
 }
 
 impl EntryExtra {
     fn is_empty(&self) -> bool {
-        self.uri_name.is_none() && self.restore_uri.is_none() && self.redirect.is_none()
+        self.uri_name.is_none()
+            && self.restore_uri.is_none()
+            && self.redirect.is_none()
+            && self.location.is_none()
     }
 }
 

@@ -327,7 +327,8 @@ impl Listing {
 /// Case-insensitive substring match, case-sensitive when the filter has an upper-case letter
 /// ("smart case").
 pub fn matches(filter: &str, name: &str) -> bool {
-    if filter.is_empty() {
+    // `?…` is a server search being typed (run with Enter), not a filter.
+    if filter.is_empty() || filter.starts_with('?') {
         return true;
     }
     if filter.chars().any(char::is_uppercase) {

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod command;
+pub mod drive;
 pub mod entry;
 pub mod input;
 pub mod keymap;

@@ -19,6 +19,8 @@ pub enum Modal {
     Message(MessageView),
     /// Conflicts, quitting and resuming of transfers (src/app/transfers.rs).
     Transfer(super::transfers::TransferPrompt),
+    /// Shares, versions, links, tags, pins and the drive forms (`app::drive`).
+    Drive(super::drive::popup::DrivePopup),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.
@@ -42,6 +44,8 @@ pub enum Deferred {
     StartTransfer(Box<super::transfers::NewJob>),
     /// Cancel a transfer job and forget its checkpoints.
     CancelTransfer(super::transfers::TransferId),
+    /// A drive job (delete a version, a link, …).
+    Drive(Box<super::drive::DriveStep>),
 }
 
 /// An operation with what to do around it.

@@ -110,6 +110,11 @@ pub enum WorkerEvent {
     InterruptedTransfers {
         jobs: Vec<Interrupted>,
     },
+    /// The answer to a `Command::Drive`.
+    Drive {
+        req: RequestId,
+        result: Result<super::drive::DriveAnswer, Failure>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]

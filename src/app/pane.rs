@@ -68,6 +68,14 @@ impl Pane {
 
     /// Where an entry of this pane lives.
     pub fn entry_source(&self, entry: &Entry) -> Source {
+        // A search result lives somewhere below the searched folder.
+        if let Some(uri) = entry
+            .extra()
+            .and_then(|x| x.location.as_deref())
+            .and_then(|l| crate::api::uri::CrUri::parse(l).ok())
+        {
+            return Source::Remote(uri);
+        }
         self.source.child(entry.uri_name())
     }
 

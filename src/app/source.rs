@@ -55,6 +55,8 @@ impl Source {
     /// The folder above, `None` at a root.
     pub fn parent(&self) -> Option<Source> {
         match self {
+            // Leaving search results goes back to the folder that was searched.
+            Source::Remote(uri) if uri.is_search() => Some(Source::Remote(uri.without_query())),
             Source::Remote(uri) => uri.parent().map(Source::Remote),
             Source::Local(p) => p.parent().map(|p| Source::Local(p.to_path_buf())),
         }
@@ -80,6 +82,10 @@ impl Source {
     pub fn title(&self) -> String {
         match self {
             Source::Local(p) => p.display().to_string(),
+            Source::Remote(uri) if uri.is_search() => {
+                let folder = Source::Remote(uri.without_query()).title();
+                format!("{folder} ?{}", search_terms(&uri.query))
+            }
             Source::Remote(uri) => {
                 let path = uri.display_path();
                 match (&uri.fs, &uri.fs_id) {
@@ -98,6 +104,28 @@ impl Source {
             Source::Local(p) => p.display().to_string(),
         }
     }
+}
+
+/// The terms of a search URI read back the way they are typed (`tag:work size>=10241`).
+fn search_terms(query: &[(String, String)]) -> String {
+    let terms: Vec<String> = query
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(match k.as_str() {
+                "case_folding" | "use_or" => return None,
+                // The upper bound a lone lower bound brings along says nothing.
+                "size_lte" if v == &i64::MAX.to_string() => return None,
+                "name" => v.clone(),
+                "type" => format!("type:{v}"),
+                "category" => format!("kind:{v}"),
+                "size_gte" => format!("size>={v}"),
+                "size_lte" => format!("size<={v}"),
+                k if k.starts_with("meta_") => k["meta_".len()..].to_string(),
+                k => format!("{k}={v}"),
+            })
+        })
+        .collect();
+    terms.join(" ")
 }
 
 impl Place {

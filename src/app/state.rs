@@ -35,6 +35,8 @@ pub struct Startup {
     pub utc_offset_secs: i32,
     /// The terminal clipboard may be set (OSC 52; `osc52 = false` in config.toml turns it off).
     pub clipboard: bool,
+    /// `[share_presets.*]` of config.toml (the quick share, `S`).
+    pub share_presets: BTreeMap<String, crate::config::SharePreset>,
 }
 
 impl Startup {
@@ -47,6 +49,7 @@ impl Startup {
             size: (80, 24),
             utc_offset_secs: 0,
             clipboard: true,
+            share_presets: BTreeMap::new(),
         }
     }
 }
@@ -105,6 +108,8 @@ pub struct State {
     /// Counts ticks; drives the spinner.
     pub ticks: u64,
     pub last_click: Option<Click>,
+    /// Shares, versions, pins, tags, search and server-task dialogs.
+    pub drive: super::drive::DriveState,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -144,6 +149,7 @@ impl State {
             clipboard: startup.clipboard,
             ticks: 0,
             last_click: None,
+            drive: super::drive::DriveState::new(&startup.share_presets),
             dirty: true,
             quit: false,
             next_id: 0,
@@ -196,6 +202,7 @@ impl State {
             || !self.ops.is_empty()
             || self.info_req.is_some()
             || self.signin.busy.is_some()
+            || !self.drive.waiting.is_empty()
     }
 
     /// The loop sends ticks only while this holds, so an idle reve uses no CPU.
@@ -278,7 +285,8 @@ impl State {
         let Some(uri) = self.panes[i].source.remote().cloned() else {
             return Vec::new();
         };
-        if uri.fs != crate::api::uri::FileSystem::My {
+        // Search results are not a folder: the server's file events do not describe them.
+        if uri.fs != crate::api::uri::FileSystem::My || uri.is_search() {
             return Vec::new();
         }
         let watch = self.next_watch();

@@ -24,6 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal) {
         Modal::Info(i) => info(frame, area, state, i),
         Modal::Message(m) => message(frame, area, state, m),
         Modal::Transfer(p) => super::transfer_dialogs::draw(frame, area, state, p),
+        Modal::Drive(p) => super::drive_popups::draw(frame, area, state, p),
     }
 }
 

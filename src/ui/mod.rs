@@ -2,6 +2,7 @@
 //! area. Every server string passes through `text::safe` (the sanitizer) on its way in.
 
 mod dialogs;
+mod drive_popups;
 mod help;
 mod panel;
 mod panes;

@@ -25,8 +25,17 @@ pub fn entry_from_file(file: &File) -> Entry {
         uri_name: uri_name.map(Into::into),
         restore_uri: file.restore_uri().map(Into::into),
         redirect: file.shared_redirect().map(Into::into),
+        location: None,
     };
     Entry::new(&file.name, kind, file.size, modified).with_extra(extra)
+}
+
+/// A search result keeps its full URI: it lives below the searched folder, not in it.
+pub fn located(entry: Entry, file: &File) -> Entry {
+    let mut extra = entry.extra().cloned().unwrap_or_default();
+    extra.location = Some(file.path.as_str().into());
+    extra.uri_name = None;
+    entry.with_extra(extra)
 }
 
 pub fn caps(set: &BoolSet) -> FolderCaps {
@@ -128,11 +137,24 @@ pub fn info_fields(file: &File) -> Vec<InfoField> {
             .unwrap_or_else(|| at.to_string());
         f.push(InfoField::new("Purged at", when));
     }
+    let tags = crate::drive::meta::tags(file);
+    if !tags.is_empty() {
+        let names: Vec<String> = tags
+            .iter()
+            .map(|t| match &t.color {
+                Some(c) => format!("{} ({c})", t.name),
+                None => t.name.clone(),
+            })
+            .collect();
+        f.push(InfoField::new("Tags", names.join(", ")));
+    }
     for (key, value) in &file.metadata {
         let label = match key.as_str() {
             meta::RESTORE_URI => "Restores to".to_string(),
             meta::SHARED_REDIRECT => "Opens".to_string(),
             meta::EXPECTED_COLLECT_TIME => continue,
+            k if k.starts_with(crate::drive::meta::TAG_PREFIX) => continue,
+            k if k.starts_with("props:") => format!("Property {}", &k["props:".len()..]),
             _ => format!("Meta {key}"),
         };
         f.push(InfoField::new(label, value));
@@ -185,7 +207,10 @@ pub fn info_fields(file: &File) -> Vec<InfoField> {
         for link in &ext.direct_links {
             f.push(InfoField::new(
                 "Direct link",
-                format!("{} ({} downloads)", link.url, link.downloaded),
+                format!(
+                    "{} ({} downloads, id {})",
+                    link.url, link.downloaded, link.id
+                ),
             ));
         }
     }

@@ -49,8 +49,20 @@ pub async fn remote(client: Client, req: RequestId, uri: CrUri, sort: SortSpec, 
             .as_ref()
             .is_some_and(|t| !seen_tokens.insert(t.clone()));
         let last = (next_token.is_none() && next_offset.is_none()) || repeated;
+        let search = uri.is_search();
         let page = Page {
-            entries: answer.files.iter().map(entry_from_file).collect(),
+            entries: answer
+                .files
+                .iter()
+                .map(|f| {
+                    let entry = entry_from_file(f);
+                    if search {
+                        super::convert::located(entry, f)
+                    } else {
+                        entry
+                    }
+                })
+                .collect(),
             last,
             caps: answer.props.capability.as_ref().map(caps),
         };

@@ -3,6 +3,7 @@
 //! request runs in its own task and can be cancelled by dropping it.
 
 pub mod convert;
+pub mod drive_ops;
 pub mod listing;
 pub mod live;
 pub mod ops;
@@ -224,6 +225,10 @@ impl Worker {
             | Command::AnswerConflict { .. }
             | Command::ListInterruptedTransfers
             | Command::ForgetTransfers { .. }) => self.transfers.handle(c, client, &events),
+            Command::Drive { req, job } => self.job(req, async move {
+                let result = drive_ops::run(client.as_ref(), job).await;
+                events.send(WorkerEvent::Drive { req, result });
+            }),
             // The loop handles these itself.
             Command::CopyToClipboard(_) | Command::Quit => {}
         }

@@ -47,6 +47,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::ToggleHidden => toggle_hidden(state, i, rows),
         Action::Cancel => return cancel(state, i),
+        a if super::drive::is_browser_action(a) => {
+            return super::drive::on_browser_action(state, a);
+        }
         other => return ops::on_action(state, other),
     }
     Vec::new()
@@ -81,6 +84,9 @@ fn cancel(state: &mut State, i: usize) -> Vec<Command> {
         pane.listing.clear_selection();
     } else if !pane.listing.filter().is_empty() {
         pane.keep_cursor_through(rows, |l| l.set_filter(""));
+    } else if pane.source.remote().is_some_and(|u| u.is_search()) {
+        // Esc leaves search results for the folder that was searched.
+        return go_parent(state, i);
     } else {
         state.dirty = false;
     }
@@ -129,7 +135,14 @@ pub fn on_filter_action(state: &mut State, action: Action) -> Vec<Command> {
     let i = state.focus;
     let rows = state.pane_rows(i);
     match action {
-        Action::FilterAccept => state.filter_editing = false,
+        Action::FilterAccept => {
+            state.filter_editing = false;
+            // `/?tag:work size>10M`: a server search instead of a filter.
+            let filter = state.panes[i].listing.filter().to_string();
+            if let Some(query) = filter.strip_prefix('?') {
+                return super::drive_search::start(state, i, query);
+            }
+        }
         Action::FilterClear => {
             state.filter_editing = false;
             let rows = state.pane_rows(i);

@@ -2,6 +2,16 @@
 //! deterministic: time arrives in messages, ids come from the state's counter.
 
 mod browser;
+mod drive;
+mod drive_meta;
+mod drive_search;
+mod drive_share;
+mod drive_tasks;
+/// What the drive popups show, for the ui (read only).
+pub mod drive_view {
+    pub use super::drive_meta::PROPS_PREFIX;
+    pub use super::drive_share::{describe_preset, picker_rows as preset_rows};
+}
 mod modal;
 mod mouse;
 mod ops;
@@ -13,6 +23,7 @@ mod worker;
 
 use super::action::{Action, Context};
 use super::command::Command;
+use super::drive::popup::DrivePopup;
 use super::keymap::{KeyChord, Lookup};
 use super::modal::{HelpView, Modal};
 use super::msg::Msg;
@@ -60,6 +71,8 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::Help(_)) => Context::Help,
         Some(Modal::Transfer(prompt)) => prompt.context(),
         None if state.panel.has_focus() => Context::Panel,
+        Some(Modal::Drive(DrivePopup::Form(_))) => Context::Form,
+        Some(Modal::Drive(_)) => Context::DrivePopup,
         None if state.filter_editing => Context::Filter,
         None => Context::Browser,
     }
@@ -114,6 +127,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
+        (Context::DrivePopup | Context::Form, a) => drive::on_action(state, a),
         (_, a) => modal::on_action(state, a),
     }
 }
@@ -124,6 +138,7 @@ fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command>
         Context::SignIn => signin::on_text_key(state, key),
         Context::Filter => browser::on_filter_key(state, key),
         Context::Input | Context::Help => modal::on_text_key(state, key),
+        Context::Form => drive::on_form_key(state, key),
         _ => {
             state.dirty = false;
             Vec::new()
@@ -140,6 +155,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
         }
         Context::Filter => browser::paste_into_filter(state, text),
         Context::Input | Context::Help => modal::paste(state, text),
+        Context::Form => drive::paste(state, text),
         // A share link pasted onto the browser opens it.
         Context::Browser => browser::open_link(state, state.focus, text.trim()),
         _ => Vec::new(),
@@ -173,6 +189,8 @@ fn clamp_panes(state: &mut State) {
     }
 }
 
+#[cfg(test)]
+mod drive_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -64,6 +64,10 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.info_req = None;
             Vec::new()
         }
+        Modal::Drive(popup) => {
+            state.modal = Some(Modal::Drive(popup));
+            super::drive::on_action(state, action)
+        }
         Modal::Message(mut message) => {
             if scroll(&mut message.scroll, action, state.size.1) {
                 return keep(state, Modal::Message(message));
@@ -107,6 +111,7 @@ fn run_deferred(state: &mut State, deferred: Deferred) -> Vec<Command> {
         }
         Deferred::StartTransfer(job) => transfers::start(state, *job),
         Deferred::CancelTransfer(id) => transfers::cancel(state, id),
+        Deferred::Drive(step) => super::drive::run_step(state, *step),
     }
 }
 

@@ -225,6 +225,10 @@ fn plan_transfer(
     paste: bool,
 ) -> bool {
     let from_place = sources.first().map(Source::place).unwrap_or(Place::Other);
+    // From a share into my files: reve saves the items (the server copies only within my files).
+    if from_place == Place::Share && dst.place() == Place::MyFiles {
+        return super::drive_share::plan_save(state, sources, dst, copy);
+    }
     let verb = if copy { "copy" } else { "move" };
     match (from_place, dst.place()) {
         (Place::Local, Place::Local) => {

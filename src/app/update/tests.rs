@@ -570,6 +570,7 @@ fn restore_from_the_trash() {
         uri_name: Some("9008d31d".into()),
         restore_uri: Some("cloudreve://my/many/f01.txt".into()),
         redirect: None,
+        location: None,
     });
     page(&mut state, 0, vec![trashed], true);
     press(&mut state, "d");

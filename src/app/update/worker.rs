@@ -73,6 +73,7 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
             None => stale(state),
         },
         WorkerEvent::SessionExpired => signin::session_expired(state),
+        WorkerEvent::Drive { req, result } => super::drive::on_answer(state, req, result),
     }
 }
 
