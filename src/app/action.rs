@@ -18,10 +18,16 @@ pub enum Context {
     Help,
     Input,
     SignIn,
+    /// The server tasks tab of the task panel (unbound keys fall through to the panel's).
+    ServerTasks,
+    /// The shares tab of the task panel (unbound keys fall through to the panel's).
+    Shares,
+    /// The share edit form.
+    ShareForm,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -32,6 +38,9 @@ impl Context {
         Context::Help,
         Context::Input,
         Context::SignIn,
+        Context::ServerTasks,
+        Context::Shares,
+        Context::ShareForm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +55,9 @@ impl Context {
             Context::Help => "help",
             Context::Input => "input",
             Context::SignIn => "sign_in",
+            Context::ServerTasks => "server_tasks",
+            Context::Shares => "shares",
+            Context::ShareForm => "share_form",
         }
     }
 
@@ -61,6 +73,9 @@ impl Context {
             Context::Help => "Help",
             Context::Input => "Text input",
             Context::SignIn => "Sign-in",
+            Context::ServerTasks => "Server tasks tab",
+            Context::Shares => "Shares tab",
+            Context::ShareForm => "Share options form",
         }
     }
 
@@ -149,6 +164,14 @@ actions! {
     NextField = "next_field": "Next field",
     PrevField = "prev_field": "Previous field",
     Back = "back": "Back to e-mail and password",
+
+    CancelTask = "cancel_task": "Cancel the remote download (asks first)",
+    GoToResult = "go_to_result": "Open the finished task's result in the pane beside the panel",
+    EditShare = "edit_share": "Change the share's password, expiry or download limit",
+    RevokeShare = "revoke_share": "Revoke the share link (asks first)",
+    CopyShareLink = "copy_share_link": "Copy the share link to the clipboard",
+    ShareQr = "share_qr": "Show the share link as a QR code",
+    OpenShare = "open_share": "Browse the share (read-only) in the pane beside the panel",
 }
 
 impl Action {
@@ -247,6 +270,20 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::SignIn, "tab, down", Action::NextField),
     (Context::SignIn, "backtab, up", Action::PrevField),
     (Context::SignIn, "esc", Action::Back),
+    (Context::ServerTasks, "r, ctrl-r", Action::Refresh),
+    (Context::ServerTasks, "enter", Action::GoToResult),
+    (Context::ServerTasks, "i", Action::Info),
+    (Context::ServerTasks, "c, d, delete", Action::CancelTask),
+    (Context::Shares, "r, ctrl-r", Action::Refresh),
+    (Context::Shares, "enter, o", Action::OpenShare),
+    (Context::Shares, "e", Action::EditShare),
+    (Context::Shares, "d, delete", Action::RevokeShare),
+    (Context::Shares, "y, c", Action::CopyShareLink),
+    (Context::Shares, "Q", Action::ShareQr),
+    (Context::ShareForm, "enter", Action::Submit),
+    (Context::ShareForm, "esc", Action::Dismiss),
+    (Context::ShareForm, "tab, down", Action::NextField),
+    (Context::ShareForm, "backtab, up", Action::PrevField),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

@@ -17,6 +17,9 @@ pub enum Modal {
     Help(HelpView),
     Info(InfoView),
     Message(MessageView),
+    /// The shares tab's edit form and QR code (src/app/panel_shares.rs).
+    ShareForm(Box<super::panel_shares::ShareForm>),
+    Qr(super::panel_shares::QrView),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.
@@ -36,6 +39,15 @@ pub enum Deferred {
     Run(Box<PendingOp>),
     /// Ask for a name again (a `40004` conflict on create or rename).
     AskName(Box<InputModal>),
+    /// Cancel a remote download (the server tasks tab).
+    CancelTask {
+        id: String,
+    },
+    /// Delete a share link (the shares tab).
+    RevokeShare {
+        id: String,
+        name: String,
+    },
 }
 
 /// An operation with what to do around it.

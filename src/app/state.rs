@@ -109,6 +109,8 @@ pub struct State {
     pub dirty: bool,
     pub quit: bool,
     next_id: u64,
+    /// The task panel (transfers, server tasks, shares).
+    pub panel: super::panel::Panel,
 }
 
 impl State {
@@ -143,6 +145,7 @@ impl State {
             dirty: true,
             quit: false,
             next_id: 0,
+            panel: super::panel::Panel::default(),
         }
     }
 
@@ -194,7 +197,10 @@ impl State {
 
     /// The loop sends ticks only while this holds, so an idle reve uses no CPU.
     pub fn wants_tick(&self) -> bool {
-        self.is_busy() || self.toast.is_some()
+        self.is_busy()
+            || self.toast.is_some()
+            || self.panel.server_tasks.wants_tick()
+            || self.panel.shares.wants_tick()
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {

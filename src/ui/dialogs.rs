@@ -23,6 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal) {
         Modal::Help(h) => super::help::draw(frame, area, state, h),
         Modal::Info(i) => info(frame, area, state, i),
         Modal::Message(m) => message(frame, area, state, m),
+        Modal::ShareForm(f) => super::panel_shares::draw_form(frame, area, state, f),
+        Modal::Qr(q) => super::panel_shares::draw_qr(frame, area, state, q),
     }
 }
 

@@ -3,6 +3,9 @@
 
 mod dialogs;
 mod help;
+mod panel_shares;
+mod panel_table;
+mod panel_tasks;
 mod panes;
 mod signin;
 mod status;

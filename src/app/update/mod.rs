@@ -14,7 +14,9 @@ use super::command::Command;
 use super::keymap::{KeyChord, Lookup};
 use super::modal::{HelpView, Modal};
 use super::msg::Msg;
+use super::panel::PanelTab;
 use super::state::{Screen, State, TOAST_LIFETIME};
+use super::{panel_shares, panel_tasks};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 
@@ -31,7 +33,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Tick(now) => {
             on_tick(state, now);
-            Vec::new()
+            crate::app::panel_tasks::on_tick(state, now)
         }
         Msg::Worker(event) => worker::on_event(state, event),
     }
@@ -49,7 +51,13 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::SortMenu) => Context::SortMenu,
         Some(Modal::GoMenu) => Context::GoMenu,
         Some(Modal::Help(_)) => Context::Help,
+        Some(Modal::ShareForm(_)) => Context::ShareForm,
+        Some(Modal::Qr(_)) => Context::Dialog,
         None if state.filter_editing => Context::Filter,
+        None if state.panel.has_focus() && state.panel.tab == PanelTab::ServerTasks => {
+            Context::ServerTasks
+        }
+        None if state.panel.has_focus() && state.panel.tab == PanelTab::Shares => Context::Shares,
         None => Context::Browser,
     }
 }
@@ -95,6 +103,9 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
+        (Context::ServerTasks, a) => panel_tasks::on_action(state, a),
+        (Context::Shares, a) => panel_shares::on_action(state, a),
+        (Context::ShareForm, a) => panel_shares::on_form_action(state, a),
         (_, a) => modal::on_action(state, a),
     }
 }
@@ -105,6 +116,7 @@ fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command>
         Context::SignIn => signin::on_text_key(state, key),
         Context::Filter => browser::on_filter_key(state, key),
         Context::Input | Context::Help => modal::on_text_key(state, key),
+        Context::ShareForm => panel_shares::on_form_key(state, key),
         _ => {
             state.dirty = false;
             Vec::new()
@@ -121,6 +133,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
         }
         Context::Filter => browser::paste_into_filter(state, text),
         Context::Input | Context::Help => modal::paste(state, text),
+        Context::ShareForm => panel_shares::paste_into_form(state, text),
         // A share link pasted onto the browser opens it.
         Context::Browser => browser::open_link(state, state.focus, text.trim()),
         _ => Vec::new(),
@@ -129,7 +142,9 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
 
 fn on_tick(state: &mut State, now: Instant) {
     state.ticks += 1;
-    let mut changed = state.is_busy();
+    let mut changed = state.is_busy()
+        || (state.panel.server_tasks.visible && state.panel.server_tasks.is_loading())
+        || (state.panel.shares.visible && state.panel.shares.is_loading());
     if let Some(toast) = &mut state.toast {
         match toast.expires {
             None => toast.expires = Some(now + TOAST_LIFETIME),

@@ -70,6 +70,12 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             }
             Vec::new()
         }
+        Modal::Qr(qr) => match action {
+            Action::Dismiss | Action::Confirm => Vec::new(),
+            _ => keep(state, Modal::Qr(qr)),
+        },
+        // Its keys go to `panel_shares::on_form_action` (context `share_form`).
+        Modal::ShareForm(form) => keep(state, Modal::ShareForm(form)),
     }
 }
 
@@ -104,6 +110,8 @@ fn run_deferred(state: &mut State, deferred: Deferred) -> Vec<Command> {
             state.modal = Some(Modal::Input(*input));
             Vec::new()
         }
+        Deferred::CancelTask { id } => crate::app::panel_tasks::cancel(state, id),
+        Deferred::RevokeShare { id, name } => crate::app::panel_shares::revoke(state, id, name),
     }
 }
 

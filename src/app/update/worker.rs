@@ -64,7 +64,25 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
             None => stale(state),
         },
         WorkerEvent::SessionExpired => signin::session_expired(state),
+        e @ (WorkerEvent::Tasks { .. }
+        | WorkerEvent::TaskProgress { .. }
+        | WorkerEvent::Shares { .. }
+        | WorkerEvent::ShareEdited { .. }
+        | WorkerEvent::PanelDone { .. }
+        | WorkerEvent::PanelFailed { .. }) => on_panel_event(state, e),
     }
+}
+
+/// Answers to the server tasks and shares tabs of the task panel.
+fn on_panel_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
+    if let WorkerEvent::PanelFailed { failure, .. } = &event
+        && failure.signed_out
+    {
+        return signin::session_expired(state);
+    }
+    crate::app::panel_tasks::on_event(state, &event)
+        .or_else(|| crate::app::panel_shares::on_event(state, &event))
+        .unwrap_or_else(|| stale(state))
 }
 
 /// An answer nobody waits for anymore: nothing changes on screen.
