@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareEdit {
     pub id: String,
+    /// The password it has now: the owner's extended view of a protected share needs it.
+    pub current_password: Option<String>,
     /// `None` keeps the protection; `Some(None)` removes the password; `Some(Some(p))` sets
     /// `p`. Either change takes a new link: the server never changes a share's password.
     pub password: Option<Option<String>>,
@@ -366,6 +368,7 @@ impl ShareForm {
         };
         Ok(ShareEdit {
             id: self.id.clone(),
+            current_password: self.current_password.clone(),
             password,
             expire,
             downloads,

@@ -119,8 +119,9 @@ async fn apply_edit(client: &Client, edit: &ShareEdit) -> Result<(String, bool),
         .share_info(
             &edit.id,
             &ShareInfoQuery {
+                password: edit.current_password.clone(),
                 owner_extended: true,
-                ..ShareInfoQuery::default()
+                count_views: false,
             },
         )
         .await
