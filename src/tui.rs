@@ -54,6 +54,25 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     startup.keymap = keymap;
     startup.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     startup.clipboard = ctx.config.osc52_enabled();
+    // Checkpoints of transfers: per profile in the data dir. The demo server lives in this
+    // process and forgets its upload sessions when reve exits, so its checkpoints could never
+    // be resumed: they go to a temporary directory that is removed on exit.
+    let mut demo_checkpoints = None;
+    let store = if opts.demo {
+        let dir = tempfile::Builder::new()
+            .prefix("reve-demo-transfers")
+            .tempdir()
+            .context("cannot create a directory for the demo's transfer checkpoints")?;
+        let store = crate::transfer::CheckpointStore::new(dir.path());
+        demo_checkpoints = Some(dir);
+        store
+    } else {
+        crate::transfer::CheckpointStore::for_profile(&ctx.paths.data_dir, &ctx.profile_name)
+    };
+    let transfers = worker::transfers::TransferSetup {
+        store: Some(store),
+        config: crate::transfer::EngineConfig::default(),
+    };
     let (setup, _demo) = if opts.demo {
         let (setup, handle) = demo_session(&mut startup).await?;
         (setup, Some(handle))
@@ -64,7 +83,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     if let Ok(size) = terminal.size() {
         startup.size = (size.width, size.height);
     }
-    let (commands, events) = worker::spawn(setup);
+    let (commands, events, worker_running) = worker::spawn_with_transfers(setup, transfers);
     let io = LoopIo {
         input: forward_terminal_input(),
         commands,
@@ -79,6 +98,10 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         std::mem::forget(terminal);
     }
     restore_terminal();
+    // The loop dropped its command sender: the worker pauses every transfer (checkpoints
+    // stay) and ends; give it the moment that takes.
+    let _ = tokio::time::timeout(Duration::from_secs(10), worker_running).await;
+    drop(demo_checkpoints);
     tracing::info!("reve stopped");
     result
 }

@@ -78,11 +78,17 @@ async fn lists_every_task_category_with_the_seeded_archive() {
         .expect("the seeded archive task is listed");
     assert_eq!(archive.status, TaskStatus::Completed);
     assert_eq!(
-        archive.summary.as_ref().and_then(|s| s.props.dst.as_deref()),
+        archive
+            .summary
+            .as_ref()
+            .and_then(|s| s.props.dst.as_deref()),
         Some("cloudreve://my/Documents/pictures.zip")
     );
     assert!(pages[1].tasks.is_empty() && pages[2].tasks.is_empty());
-    assert!(pages.iter().all(|p| p.next_token.is_none()), "one page each");
+    assert!(
+        pages.iter().all(|p| p.next_token.is_none()),
+        "one page each"
+    );
 
     // A finished task has no live progress: the server answers an empty map.
     commands
@@ -194,7 +200,10 @@ async fn an_archive_task_is_followed_to_its_end_by_the_tabs_polling() {
             tokio::time::Instant::now() < deadline,
             "the task ended: {seen:?}"
         );
-        assert!(d.state.wants_tick(), "a running task keeps the ticks coming");
+        assert!(
+            d.state.wants_tick(),
+            "a running task keeps the ticks coming"
+        );
         d.tick().await;
         seen.push(status(&d).unwrap());
         // The demo's task moves on in real time; give it a moment between polls.
@@ -220,7 +229,10 @@ async fn an_archive_task_is_followed_to_its_end_by_the_tabs_polling() {
         .iter()
         .find(|r| r.task.id == created.id)
         .unwrap();
-    assert!(row.progress.is_empty(), "a finished task shows no live counters");
+    assert!(
+        row.progress.is_empty(),
+        "a finished task shows no live counters"
+    );
     assert_eq!(panel_tasks::fraction(row), Some(1.0));
 
     // Nothing runs any more: no ticks wanted, and ticks send nothing.
@@ -360,7 +372,11 @@ async fn a_share_is_listed_edited_and_revoked() {
         WorkerEvent::PanelDone { req } => assert_eq!(req, RequestId(8)),
         other => panic!("unexpected {other:?}"),
     }
-    assert!(shares(&commands, &mut events, RequestId(9)).await.is_empty());
+    assert!(
+        shares(&commands, &mut events, RequestId(9))
+            .await
+            .is_empty()
+    );
 
     // Revoking it again is a clear failure, not a success.
     commands

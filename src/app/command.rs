@@ -3,6 +3,7 @@
 
 use super::sort::SortSpec;
 use super::source::Source;
+use super::transfers::{TransferId, TransferRequest};
 use crate::api::models::Secret;
 use crate::api::uri::CrUri;
 
@@ -59,6 +60,35 @@ pub enum Command {
     /// Put text on the terminal's clipboard (OSC 52).
     CopyToClipboard(String),
     Quit,
+    /// Transfers (src/worker/transfers.rs): a new job of uploads or downloads.
+    StartTransfer {
+        job: TransferId,
+        request: TransferRequest,
+    },
+    /// Stop a job, keeping its checkpoints.
+    PauseTransfer {
+        job: TransferId,
+    },
+    /// Continue a paused job, or retry its failed files.
+    ResumeTransfer {
+        job: TransferId,
+        engine_job: String,
+    },
+    /// Stop a job and forget it: server upload sessions cancelled, part files removed.
+    CancelTransfer {
+        job: TransferId,
+        engine_job: Option<String>,
+    },
+    AnswerConflict {
+        question: u64,
+        answer: crate::transfer::Answer,
+    },
+    /// Jobs left by an earlier run (`WorkerEvent::InterruptedTransfers`).
+    ListInterruptedTransfers,
+    /// Forget jobs of an earlier run without resuming them.
+    ForgetTransfers {
+        engine_jobs: Vec<String>,
+    },
 
     // ---- the task panel's server tasks and shares tabs (src/worker/panel.rs) ----
     /// Pages of the server's task lists (`WorkerEvent::Tasks`).

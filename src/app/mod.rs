@@ -18,6 +18,7 @@ pub mod signin;
 pub mod sort;
 pub mod source;
 pub mod state;
+pub mod transfers;
 pub mod update;
 
 pub use action::{Action, Context};

@@ -17,6 +17,8 @@ pub enum Modal {
     Help(HelpView),
     Info(InfoView),
     Message(MessageView),
+    /// Conflicts, quitting and resuming of transfers (src/app/transfers.rs).
+    Transfer(super::transfers::TransferPrompt),
     /// The shares tab's edit form and QR code (src/app/panel_shares.rs).
     ShareForm(Box<super::panel_shares::ShareForm>),
     Qr(super::panel_shares::QrView),
@@ -39,6 +41,10 @@ pub enum Deferred {
     Run(Box<PendingOp>),
     /// Ask for a name again (a `40004` conflict on create or rename).
     AskName(Box<InputModal>),
+    /// Start a transfer job between the drive and the local disk.
+    StartTransfer(Box<super::transfers::NewJob>),
+    /// Cancel a transfer job and forget its checkpoints.
+    CancelTransfer(super::transfers::TransferId),
     /// Cancel a remote download (the server tasks tab).
     CancelTask {
         id: String,

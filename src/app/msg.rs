@@ -3,6 +3,7 @@
 
 use super::command::{RequestId, WatchId};
 use super::entry::Entry;
+use super::transfers::{Interrupted, JobEnd, TransferId};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::time::Instant;
 
@@ -83,6 +84,32 @@ pub enum WorkerEvent {
     },
     /// The session cannot be refreshed anymore: sign in again.
     SessionExpired,
+    /// An event of a transfer job, stamped with when the worker saw it.
+    Transfer {
+        job: TransferId,
+        at: Instant,
+        event: crate::transfer::Event,
+    },
+    /// The engine asks what to do with a name conflict; answer with `AnswerConflict`.
+    TransferConflict {
+        job: TransferId,
+        question: u64,
+        conflict: crate::transfer::Conflict,
+    },
+    /// A job's run ended (finished, paused, failed).
+    TransferEnded {
+        job: TransferId,
+        at: Instant,
+        end: JobEnd,
+    },
+    /// A cancelled job's checkpoints, sessions and part files are gone.
+    TransferCleared {
+        job: TransferId,
+        error: Option<String>,
+    },
+    InterruptedTransfers {
+        jobs: Vec<Interrupted>,
+    },
 
     // ---- the task panel's server tasks and shares tabs (src/worker/panel.rs) ----
     /// Pages of the task lists, one per list asked for.

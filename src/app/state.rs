@@ -111,6 +111,8 @@ pub struct State {
     next_id: u64,
     /// The task panel (transfers, server tasks, shares).
     pub panel: super::panel::Panel,
+    /// Uploads and downloads of this session.
+    pub transfers: super::transfers::Transfers,
 }
 
 impl State {
@@ -146,6 +148,7 @@ impl State {
             quit: false,
             next_id: 0,
             panel: super::panel::Panel::default(),
+            transfers: super::transfers::Transfers::default(),
         }
     }
 
@@ -199,6 +202,7 @@ impl State {
     pub fn wants_tick(&self) -> bool {
         self.is_busy()
             || self.toast.is_some()
+            || self.transfers.is_active()
             || self.panel.server_tasks.wants_tick()
             || self.panel.shares.wants_tick()
     }
@@ -225,6 +229,8 @@ impl State {
         for i in 0..2 {
             commands.extend(self.reload_pane(i));
         }
+        // Jobs an earlier run left unfinished are offered for resuming.
+        commands.push(Command::ListInterruptedTransfers);
         commands
     }
 

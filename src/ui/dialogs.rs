@@ -23,8 +23,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal) {
         Modal::Help(h) => super::help::draw(frame, area, state, h),
         Modal::Info(i) => info(frame, area, state, i),
         Modal::Message(m) => message(frame, area, state, m),
-        Modal::ShareForm(f) => super::panel_shares::draw_form(frame, area, state, f),
-        Modal::Qr(q) => super::panel_shares::draw_qr(frame, area, state, q),
+        Modal::Transfer(p) => super::transfer_dialogs::draw(frame, area, state, p),
+        Modal::ShareForm(f) => super::panel::shares::draw_form(frame, area, state, f),
+        Modal::Qr(q) => super::panel::shares::draw_qr(frame, area, state, q),
     }
 }
 
@@ -65,12 +66,17 @@ pub fn hints(state: &State, context: Context, items: &[(Action, &str)]) -> Line<
     Line::from(spans)
 }
 
-fn popup_width(area: Rect) -> u16 {
+pub(super) fn popup_width(area: Rect) -> u16 {
     area.width.saturating_sub(2).clamp(1, 64)
 }
 
 /// Lines of wrapped, sanitized text, with hints at the bottom.
-fn body_with_hints(frame: &mut Frame, inner: Rect, lines: Vec<Line<'static>>, hint: Line<'static>) {
+pub(super) fn body_with_hints(
+    frame: &mut Frame,
+    inner: Rect,
+    lines: Vec<Line<'static>>,
+    hint: Line<'static>,
+) {
     if inner.height == 0 {
         return;
     }

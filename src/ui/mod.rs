@@ -3,14 +3,13 @@
 
 mod dialogs;
 mod help;
-mod panel_shares;
-mod panel_table;
-mod panel_tasks;
+mod panel;
 mod panes;
 mod signin;
 mod status;
 pub mod text;
 mod theme;
+mod transfer_dialogs;
 
 use crate::app::layout;
 use crate::app::state::{Screen, State};
@@ -23,6 +22,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Browser => {
             let l = layout::browser(area);
             panes::draw(frame, &l, state);
+            if state.panel.open {
+                panel::draw(frame, l.panes[state.panel.slot.min(1)], state);
+            }
             status::draw(frame, l.status, state);
             if let Some(modal) = &state.modal {
                 dialogs::draw(frame, area, state, modal);

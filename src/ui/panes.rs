@@ -25,7 +25,10 @@ const SIZE_FROM_WIDTH: usize = 22;
 
 pub fn draw(frame: &mut Frame, l: &BrowserLayout, state: &State) {
     for i in 0..2 {
-        draw_pane(frame, l.panes[i], state, i);
+        // A pane behind the open task panel is not drawn.
+        if !state.panel.covers(i) {
+            draw_pane(frame, l.panes[i], state, i);
+        }
     }
 }
 
@@ -34,7 +37,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, state: &State, i: usize) {
         return;
     }
     let pane = &state.panes[i];
-    let focused = state.focus == i;
+    let focused = state.focus == i && !state.panel.has_focus();
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme::border(focused))

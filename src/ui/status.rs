@@ -84,6 +84,9 @@ fn left_side(state: &State) -> (String, Style) {
 /// Capacity and the help hint, dropped on narrow screens so the counts stay readable.
 fn right_side(state: &State, width: u16) -> String {
     let mut parts = Vec::new();
+    if let Some(summary) = transfer_summary(state) {
+        parts.push(summary);
+    }
     if let Some((used, total)) = state.capacity
         && width >= 40
     {
@@ -96,4 +99,23 @@ fn right_side(state: &State, width: u16) -> String {
         return String::new();
     }
     format!("{} ", parts.join(" · "))
+}
+
+/// `↑2 ↓1 34% 12 MiB/s` while transfers run.
+fn transfer_summary(state: &State) -> Option<String> {
+    let s = state.transfers.summary()?;
+    let mut parts = Vec::new();
+    if s.uploads > 0 {
+        parts.push(format!("↑{}", s.uploads));
+    }
+    if s.downloads > 0 {
+        parts.push(format!("↓{}", s.downloads));
+    }
+    if let Some(p) = s.percent {
+        parts.push(format!("{p:.0}%"));
+    }
+    if s.speed >= 1.0 {
+        parts.push(format!("{}/s", text::size(s.speed as u64)));
+    }
+    Some(parts.join(" "))
 }

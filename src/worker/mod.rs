@@ -8,6 +8,7 @@ pub mod live;
 pub mod ops;
 pub mod panel;
 pub mod session;
+pub mod transfers;
 
 use crate::api::Client;
 use crate::app::command::{Command, RequestId, WatchId};
@@ -18,6 +19,7 @@ use session::{Outcome, PersistMsg};
 use std::collections::HashMap;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
+use transfers::{TransferSetup, Transfers};
 
 /// Where the worker's answers go. Sending never fails the worker: a closed loop means quit.
 #[derive(Debug, Clone)]
@@ -41,6 +43,20 @@ pub struct WorkerSetup {
 /// Starts the worker on the current tokio runtime. Dropping the command sender stops it and
 /// every request it runs.
 pub fn spawn(setup: WorkerSetup) -> (UnboundedSender<Command>, UnboundedReceiver<WorkerEvent>) {
+    let (commands, events, _running) = spawn_with_transfers(setup, TransferSetup::default());
+    (commands, events)
+}
+
+/// Starts the worker with transfers (checkpoints in `transfers.store`). The handle ends once
+/// the command sender is dropped and every transfer paused (or the grace period passed).
+pub fn spawn_with_transfers(
+    setup: WorkerSetup,
+    transfers: TransferSetup,
+) -> (
+    UnboundedSender<Command>,
+    UnboundedReceiver<WorkerEvent>,
+    tokio::task::JoinHandle<()>,
+) {
     let (command_tx, command_rx) = unbounded_channel();
     let (event_tx, event_rx) = unbounded_channel();
     let persist = setup.persist.map(|ctx| {
@@ -58,12 +74,13 @@ pub fn spawn(setup: WorkerSetup) -> (UnboundedSender<Command>, UnboundedReceiver
         internal: internal_tx,
         persist,
         token_watch: None,
+        transfers: Transfers::new(transfers),
     };
     if let Some(client) = setup.client {
         worker.use_client(client);
     }
-    tokio::spawn(worker.run(command_rx, internal_rx));
-    (command_tx, event_rx)
+    let running = tokio::spawn(worker.run(command_rx, internal_rx));
+    (command_tx, event_rx, running)
 }
 
 /// Results of sign-in tasks that change the worker itself.
@@ -90,6 +107,7 @@ struct Worker {
     internal: UnboundedSender<Internal>,
     persist: Option<UnboundedSender<PersistMsg>>,
     token_watch: Option<AbortHandle>,
+    transfers: Transfers,
 }
 
 impl Worker {
@@ -113,6 +131,7 @@ impl Worker {
         if let Some(w) = &self.token_watch {
             w.abort();
         }
+        self.transfers.shutdown().await;
     }
 
     fn handle(&mut self, command: Command) {
@@ -199,6 +218,13 @@ impl Worker {
                     });
                 }
             }
+            c @ (Command::StartTransfer { .. }
+            | Command::PauseTransfer { .. }
+            | Command::ResumeTransfer { .. }
+            | Command::CancelTransfer { .. }
+            | Command::AnswerConflict { .. }
+            | Command::ListInterruptedTransfers
+            | Command::ForgetTransfers { .. }) => self.transfers.handle(c, client, &events),
             // The loop handles these itself.
             Command::CopyToClipboard(_) | Command::Quit => {}
             c @ (Command::ListTasks { .. }

@@ -6,7 +6,9 @@ mod modal;
 mod mouse;
 mod ops;
 mod outcome;
+mod panel;
 mod signin;
+mod transfers;
 mod worker;
 
 use super::action::{Action, Context};
@@ -22,6 +24,13 @@ use std::time::Instant;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     state.dirty = true;
+    let commands = react(state, msg);
+    // A transfer conflict or resume offer waits until no other popup is open.
+    transfers::show_waiting(state);
+    commands
+}
+
+fn react(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) => on_key(state, key),
         Msg::Mouse { event, at } => mouse::on_mouse(state, event, at),
@@ -53,11 +62,13 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::Help(_)) => Context::Help,
         Some(Modal::ShareForm(_)) => Context::ShareForm,
         Some(Modal::Qr(_)) => Context::Dialog,
-        None if state.filter_editing => Context::Filter,
+        Some(Modal::Transfer(prompt)) => prompt.context(),
         None if state.panel.has_focus() && state.panel.tab == PanelTab::ServerTasks => {
             Context::ServerTasks
         }
         None if state.panel.has_focus() && state.panel.tab == PanelTab::Shares => Context::Shares,
+        None if state.panel.has_focus() => Context::Panel,
+        None if state.filter_editing => Context::Filter,
         None => Context::Browser,
     }
 }
@@ -80,10 +91,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         }
         Lookup::Unbound => {}
     }
+    // The server tasks and shares tabs bind their own keys; the panel's (moving, switching
+    // tabs, closing) reach through from them.
+    if matches!(context, Context::ServerTasks | Context::Shares) {
+        match state.keymap.lookup(Context::Panel, &pending, chord) {
+            Lookup::Action(action) => return dispatch(state, Context::Panel, action),
+            Lookup::Pending => {
+                state.pending_keys = pending;
+                state.pending_keys.push(chord);
+                state.dirty = false;
+                return Vec::new();
+            }
+            Lookup::Unbound => {}
+        }
+    }
     // Global keys reach through from the browser; elsewhere only force-quit does, so that
     // typing a `q` or `?` in a text field types it.
     if let Lookup::Action(action) = state.keymap.lookup(Context::Global, &[], chord)
-        && (context == Context::Browser || action == Action::ForceQuit)
+        && (matches!(
+            context,
+            Context::Browser | Context::Panel | Context::ServerTasks | Context::Shares
+        ) || action == Action::ForceQuit)
     {
         return dispatch(state, Context::Global, action);
     }
@@ -92,7 +120,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 
 fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command> {
     match (context, action) {
-        (_, Action::Quit | Action::ForceQuit) => {
+        // Quitting pauses running transfers; `q` asks first, ctrl-c does not.
+        (_, Action::Quit) => transfers::quit(state),
+        (_, Action::ForceQuit) => {
             state.quit = true;
             vec![Command::Quit]
         }
@@ -100,6 +130,12 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             state.modal = Some(Modal::Help(HelpView::default()));
             Vec::new()
         }
+        (Context::Browser, Action::TogglePanel) => panel::toggle_from_pane(state),
+        (Context::Browser, Action::SwitchPane) if state.panel.open => {
+            panel::focus(state);
+            Vec::new()
+        }
+        (Context::Panel, a) => panel::on_action(state, a),
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
@@ -142,9 +178,14 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
 
 fn on_tick(state: &mut State, now: Instant) {
     state.ticks += 1;
+    // Running transfers redraw their speeds and times; a tab that loads turns its spinner.
     let mut changed = state.is_busy()
+        || state.transfers.is_active()
         || (state.panel.server_tasks.visible && state.panel.server_tasks.is_loading())
         || (state.panel.shares.visible && state.panel.shares.is_loading());
+    if state.transfers.is_active() {
+        state.transfers.now = Some(now);
+    }
     if let Some(toast) = &mut state.toast {
         match toast.expires {
             None => toast.expires = Some(now + TOAST_LIFETIME),
@@ -167,3 +208,5 @@ fn clamp_panes(state: &mut State) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfers_tests;

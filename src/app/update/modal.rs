@@ -1,6 +1,6 @@
 //! Keys of the popups: confirmations, text inputs, menus, help, info and messages.
 
-use super::{browser, ops};
+use super::{browser, ops, transfers};
 use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::modal::{Deferred, InputModal, InputPurpose, Modal};
@@ -70,6 +70,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             }
             Vec::new()
         }
+        Modal::Transfer(prompt) => transfers::on_prompt(state, prompt, action),
         Modal::Qr(qr) => match action {
             Action::Dismiss | Action::Confirm => Vec::new(),
             _ => keep(state, Modal::Qr(qr)),
@@ -110,6 +111,8 @@ fn run_deferred(state: &mut State, deferred: Deferred) -> Vec<Command> {
             state.modal = Some(Modal::Input(*input));
             Vec::new()
         }
+        Deferred::StartTransfer(job) => transfers::start(state, *job),
+        Deferred::CancelTransfer(id) => transfers::cancel(state, id),
         Deferred::CancelTask { id } => crate::app::panel_tasks::cancel(state, id),
         Deferred::RevokeShare { id, name } => crate::app::panel_shares::revoke(state, id, name),
     }

@@ -23,6 +23,20 @@ pub fn on_mouse(state: &mut State, event: MouseEvent, at: Instant) -> Vec<Comman
         state.dirty = false;
         return Vec::new();
     };
+    if state.panel.covers(i) {
+        // The task panel sits there: a click gives it the keyboard.
+        if let MouseEventKind::Down(MouseButton::Left) = event.kind {
+            state.panel.focused = true;
+            state.filter_editing = false;
+        } else {
+            state.dirty = false;
+        }
+        return Vec::new();
+    }
+    if state.panel.focused {
+        // A click on the pane takes the keyboard back from the panel.
+        state.panel.focused = false;
+    }
     let rows = state.pane_rows(i);
     match event.kind {
         MouseEventKind::ScrollDown => state.panes[i].scroll_by(WHEEL_ROWS, rows),

@@ -232,10 +232,7 @@ fn plan_transfer(
             return false;
         }
         (Place::Local, _) | (_, Place::Local) => {
-            state.toast(
-                "Transfers between the drive and the local disk arrive with the transfer engine",
-            );
-            return false;
+            return super::transfers::plan(state, sources, dst, copy, paste);
         }
         (Place::MyFiles, Place::MyFiles) => {}
         _ => {

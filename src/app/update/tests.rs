@@ -515,27 +515,30 @@ fn copy_and_move_to_the_other_pane() {
 }
 
 #[test]
-fn transfers_between_disk_and_drive_wait_for_the_engine() {
+fn transfers_between_disk_and_drive_start_engine_jobs() {
     let mut state = loaded();
     press(&mut state, "j j F5");
-    assert!(state.modal.is_none());
+    assert!(matches!(state.modal, Some(Modal::Confirm(_))), "asks first");
+    let commands = press(&mut state, "enter");
     assert!(
-        state
-            .toast
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("transfer engine")
+        commands.iter().any(|c| matches!(
+            c,
+            Command::StartTransfer {
+                request: crate::app::transfers::TransferRequest::Download { .. },
+                ..
+            }
+        )),
+        "{commands:?}"
     );
     press(&mut state, "y tab p");
+    let commands = press(&mut state, "enter");
     assert!(
-        state
-            .toast
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("transfer engine")
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::StartTransfer { .. })),
+        "paste starts one too: {commands:?}"
     );
+    assert_eq!(state.transfers.jobs.len(), 2);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Answers from the worker: listing pages, operation results, info, capacity, live changes.
 
-use super::{outcome, signin};
+use super::{outcome, signin, transfers};
 use crate::api::codes;
 use crate::api::uri::FileSystem;
 use crate::app::command::{Command, RequestId, WatchId};
@@ -54,6 +54,15 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
             signin::captcha_required(state, req, challenge)
         }
         WorkerEvent::SignInFailed { req, failure } => signin::failed(state, req, failure),
+        WorkerEvent::Transfer { job, at, event } => transfers::on_event(state, job, at, event),
+        WorkerEvent::TransferConflict {
+            job,
+            question,
+            conflict,
+        } => transfers::on_conflict(state, job, question, conflict),
+        WorkerEvent::TransferEnded { job, at, end } => transfers::on_ended(state, job, at, end),
+        WorkerEvent::TransferCleared { job, error } => transfers::on_cleared(state, job, error),
+        WorkerEvent::InterruptedTransfers { jobs } => transfers::on_interrupted(state, jobs),
         WorkerEvent::Capacity { used, total } => {
             state.capacity = Some((used, total));
             Vec::new()

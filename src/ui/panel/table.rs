@@ -2,7 +2,7 @@
 //! one taking what is left, one row per item, the cursor row highlighted across the width,
 //! and a note in place of the rows when there are none.
 
-use super::{text, theme};
+use super::super::{text, theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

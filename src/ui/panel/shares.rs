@@ -2,9 +2,9 @@
 //! views and created), the link and counters of the one under the cursor, and the edit form
 //! and QR code popups. Share names and links come from the server: all through `text::safe`.
 
-use super::dialogs::{draw_field, hints, popup};
-use super::panel_table::{self as table, Column};
-use super::{text, theme};
+use super::super::dialogs::{draw_field, hints, popup};
+use super::super::{text, theme};
+use super::table::{self as table, Column};
 use crate::api::models::Share;
 use crate::app::action::{Action, Context};
 use crate::app::panel_shares::{QrView, ShareForm, SharesTab, downloads_text, expiry_text};
@@ -36,9 +36,8 @@ const WIDE: [Column; 6] = [
     Column::left("Created", 16),
 ];
 
-pub fn draw(frame: &mut Frame, body: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, focused: bool) {
     let tab = &state.panel.shares;
-    let focused = state.panel.has_focus();
     let parts = layout(body);
     let wide = body.width as usize >= WIDE_FROM;
     let columns: &[Column] = if wide { &WIDE } else { &NARROW };

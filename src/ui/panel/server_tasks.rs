@@ -2,8 +2,8 @@
 //! room also created, duration and node), and two lines about the task under the cursor.
 //! Every server string (summaries, errors, node names) goes through `text::safe`.
 
-use super::panel_table::{self as table, Column};
-use super::{text, theme};
+use super::super::{text, theme};
+use super::table::{self as table, Column};
 use crate::api::models::TaskStatus;
 use crate::app::panel_tasks::{
     ServerTasksTab, TaskRow, duration_text, first_row, fraction, kind_word, layout, progress_line,
@@ -37,9 +37,8 @@ const WIDE: [Column; 7] = [
 ];
 
 /// Draws the tab into `body` (the inside of the panel below its tab line).
-pub fn draw(frame: &mut Frame, body: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, focused: bool) {
     let tab = &state.panel.server_tasks;
-    let focused = state.panel.has_focus();
     let parts = layout(body);
     let wide = body.width as usize >= WIDE_FROM;
     let columns: &[Column] = if wide { &WIDE } else { &NARROW };
