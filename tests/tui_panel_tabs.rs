@@ -815,3 +815,80 @@ fn a_stale_list_answer_is_dropped() {
     worker(&mut state, shares_answer(second, sample_shares(), None));
     assert_eq!(state.panel.shares.shares.len(), 3);
 }
+
+// ---- torrent files --------------------------------------------------------------------------
+
+fn torrent_task() -> Task {
+    let mut t = task(
+        "tor",
+        "remote_download",
+        "processing",
+        json!({
+            "src_str": "magnet:?xt=urn:btih:abc",
+            "dst": "cloudreve://my/dl",
+            "download": {
+                "name": "linux-isos", "state": "downloading", "total": 3000, "downloaded": 0,
+                "files": [
+                    {"index": 0, "name": "a.iso", "size": 1000, "progress": 0.0, "selected": true},
+                    {"index": 1, "name": "\u{1b}[2Jb.iso", "size": 1000, "progress": 0.0, "selected": true},
+                    {"index": 2, "name": "readme.txt", "size": 1000, "progress": 0.0, "selected": false},
+                ],
+            },
+        }),
+    );
+    if let Some(summary) = &mut t.summary {
+        summary.phase = Some("monitor".into());
+    }
+    t
+}
+
+fn torrent_files_open(size: (u16, u16)) -> State {
+    let mut state = browser(size);
+    let req = open_tab(&mut state, "2");
+    worker(&mut state, tasks_answer(req, vec![torrent_task()], None));
+    press(&mut state, "f");
+    state
+}
+
+#[test]
+fn torrent_files_popup() {
+    snap("task_files", torrent_files_open);
+}
+
+#[test]
+fn the_files_of_a_waiting_torrent_are_chosen() {
+    let mut state = torrent_files_open((80, 24));
+    let Some(Modal::TaskFiles(view)) = &state.modal else {
+        panic!("no file choice");
+    };
+    assert_eq!(
+        view.wanted,
+        [true, true, false],
+        "as the downloader has them"
+    );
+    // Drop the second, take the third.
+    press(&mut state, "j space space");
+    let commands = press(&mut state, "enter");
+    let [Command::SelectTaskFiles { req, id, files }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(id, "tor");
+    let chosen: Vec<(i64, bool)> = files.iter().map(|f| (f.index, f.download)).collect();
+    assert_eq!(chosen, [(0, true), (1, false), (2, true)]);
+    assert!(state.modal.is_none());
+    worker(&mut state, WorkerEvent::PanelDone { req: *req });
+    assert!(state.toast.as_ref().unwrap().text.contains("2 chosen file"));
+
+    // Nothing chosen is refused in place.
+    let mut state = torrent_files_open((80, 24));
+    press(&mut state, "space space");
+    assert!(press(&mut state, "enter").is_empty());
+    assert!(matches!(state.modal, Some(Modal::TaskFiles(_))));
+    assert!(state.toast.as_ref().unwrap().is_error);
+
+    // Other tasks have no files to choose.
+    let mut state = tasks_listed((80, 24));
+    assert!(press(&mut state, "f").is_empty());
+    assert!(state.modal.is_none());
+    assert!(state.toast.is_some());
+}

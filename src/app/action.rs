@@ -32,10 +32,12 @@ pub enum Context {
     Shares,
     /// The share edit form.
     ShareForm,
+    /// The file choice of a torrent download.
+    TaskFiles,
 }
 
 impl Context {
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -53,6 +55,7 @@ impl Context {
         Context::ServerTasks,
         Context::Shares,
         Context::ShareForm,
+        Context::TaskFiles,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Context {
             Context::ServerTasks => "server_tasks",
             Context::Shares => "shares",
             Context::ShareForm => "share_form",
+            Context::TaskFiles => "task_files",
         }
     }
 
@@ -96,6 +100,7 @@ impl Context {
             Context::ServerTasks => "Server tasks tab",
             Context::Shares => "Shares tab",
             Context::ShareForm => "Share options form",
+            Context::TaskFiles => "Torrent files",
         }
     }
 
@@ -212,6 +217,7 @@ actions! {
     CopyShareLink = "copy_share_link": "Copy the share link to the clipboard",
     ShareQr = "share_qr": "Show the share link as a QR code",
     OpenShare = "open_share": "Browse the share (read-only) in the pane beside the panel",
+    SelectTaskFiles = "select_task_files": "Choose the files of a torrent download",
 }
 
 impl Action {
@@ -342,6 +348,13 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::ServerTasks, "enter", Action::GoToResult),
     (Context::ServerTasks, "i", Action::Info),
     (Context::ServerTasks, "c, d, delete", Action::CancelTask),
+    (Context::ServerTasks, "f", Action::SelectTaskFiles),
+    (Context::TaskFiles, "up, k", Action::Up),
+    (Context::TaskFiles, "down, j", Action::Down),
+    (Context::TaskFiles, "space", Action::ToggleSelect),
+    (Context::TaskFiles, "ctrl-a", Action::SelectAll),
+    (Context::TaskFiles, "enter", Action::Submit),
+    (Context::TaskFiles, "esc", Action::Dismiss),
     (Context::Shares, "r, ctrl-r", Action::Refresh),
     (Context::Shares, "enter, o", Action::OpenShare),
     (Context::Shares, "e", Action::EditShare),

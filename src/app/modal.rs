@@ -22,6 +22,8 @@ pub enum Modal {
     /// The shares tab's edit form and QR code (src/app/panel_shares.rs).
     ShareForm(Box<super::panel_shares::ShareForm>),
     Qr(super::panel_shares::QrView),
+    /// The file choice of a torrent download (src/app/panel_tasks.rs).
+    TaskFiles(super::panel_tasks::TaskFilesView),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.

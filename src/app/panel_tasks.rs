@@ -64,8 +64,46 @@ pub struct ServerTasksTab {
     /// When the tick after the last list (progress) answer came; `None` until that tick.
     pub list_clock: Option<Instant>,
     pub progress_clock: Option<Instant>,
-    /// Cancels and file choices waiting for their answer, with the task id.
-    pub ops: BTreeMap<RequestId, String>,
+    /// Cancels and file choices waiting for their answer.
+    pub ops: BTreeMap<RequestId, TaskOp>,
+}
+
+/// A change to a task waiting for its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskOp {
+    Cancel { id: String },
+    SelectFiles { id: String, files: usize },
+}
+
+impl TaskOp {
+    fn done_message(&self) -> String {
+        match self {
+            TaskOp::Cancel { id } => format!("Cancelled task {id}"),
+            TaskOp::SelectFiles { id, files } => {
+                format!("Task {id}: downloading {files} chosen file(s)")
+            }
+        }
+    }
+
+    fn failed_message(&self, why: &str) -> String {
+        match self {
+            TaskOp::Cancel { id } => format!("Could not cancel task {id}: {why}"),
+            TaskOp::SelectFiles { id, .. } => {
+                format!("Could not choose the files of task {id}: {why}")
+            }
+        }
+    }
+}
+
+/// The file choice of a torrent download that waits for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskFilesView {
+    pub task_id: String,
+    pub files: Vec<crate::api::models::DownloadFile>,
+    /// Which files are wanted, by position in `files`.
+    pub wanted: Vec<bool>,
+    pub cursor: usize,
+    pub scroll: usize,
 }
 
 impl ServerTasksTab {
@@ -338,6 +376,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Info => return details(state),
         Action::CancelTask => return ask_cancel(state),
         Action::GoToResult => return go_to_result(state),
+        Action::SelectTaskFiles => return choose_files(state),
         _ => {
             state.dirty = false;
             return Vec::new();
@@ -389,8 +428,118 @@ fn ask_cancel(state: &mut State) -> Vec<Command> {
 /// The confirmed cancel.
 pub fn cancel(state: &mut State, id: String) -> Vec<Command> {
     let req = state.next_request();
-    tab(state).ops.insert(req, id.clone());
+    tab(state)
+        .ops
+        .insert(req, TaskOp::Cancel { id: id.clone() });
     vec![Command::CancelTask { req, id }]
+}
+
+/// A torrent download waiting in phase `monitor` lets the user choose its files (§8.5).
+fn choose_files(state: &mut State) -> Vec<Command> {
+    let Some(row) = tab(state).cursor_row().cloned() else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    let task = &row.task;
+    if TaskFamily::of(&task.kind) != TaskFamily::RemoteDownload {
+        state.toast("Only a torrent download has files to choose");
+        return Vec::new();
+    }
+    let phase = task.summary.as_ref().and_then(|s| s.phase.as_deref());
+    let files = task
+        .summary
+        .as_ref()
+        .and_then(|s| s.props.download.as_ref())
+        .map(|d| d.files.clone())
+        .unwrap_or_default();
+    if task.status != TaskStatus::Processing
+        || phase.is_some_and(|p| p != "monitor")
+        || files.is_empty()
+    {
+        state.toast(
+            "The files can be chosen while the torrent download is running and has listed them",
+        );
+        return Vec::new();
+    }
+    let wanted = files.iter().map(|f| f.selected).collect();
+    state.modal = Some(Modal::TaskFiles(TaskFilesView {
+        task_id: task.id.clone(),
+        files,
+        wanted,
+        cursor: 0,
+        scroll: 0,
+    }));
+    Vec::new()
+}
+
+/// Rows of the file list in its popup at the current size.
+pub fn files_rows(state: &State) -> usize {
+    (state.size.1.saturating_sub(6) as usize).max(1)
+}
+
+/// Keys of the file choice popup.
+pub fn on_files_action(state: &mut State, action: Action) -> Vec<Command> {
+    let Some(Modal::TaskFiles(mut view)) = state.modal.take() else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    let rows = files_rows(state);
+    let last = view.files.len().saturating_sub(1);
+    match action {
+        Action::Dismiss => return Vec::new(),
+        Action::Up => view.cursor = view.cursor.saturating_sub(1),
+        Action::Down => view.cursor = (view.cursor + 1).min(last),
+        Action::ToggleSelect => {
+            if let Some(w) = view.wanted.get_mut(view.cursor) {
+                *w = !*w;
+            }
+            view.cursor = (view.cursor + 1).min(last);
+        }
+        Action::SelectAll => {
+            let all = view.wanted.iter().all(|w| *w);
+            view.wanted.iter_mut().for_each(|w| *w = !all);
+        }
+        Action::Submit => {
+            let known: Vec<i64> = view.files.iter().map(|f| f.index).collect();
+            let wanted: Vec<i64> = view
+                .files
+                .iter()
+                .zip(&view.wanted)
+                .filter(|(_, w)| **w)
+                .map(|(f, _)| f.index)
+                .collect();
+            if wanted.is_empty() {
+                state.toast_error("Choose at least one file (space), or cancel the download");
+                state.modal = Some(Modal::TaskFiles(view));
+                return Vec::new();
+            }
+            return match logic::file_selection(&known, &wanted) {
+                Ok(files) => {
+                    let req = state.next_request();
+                    tab(state).ops.insert(
+                        req,
+                        TaskOp::SelectFiles {
+                            id: view.task_id.clone(),
+                            files: wanted.len(),
+                        },
+                    );
+                    vec![Command::SelectTaskFiles {
+                        req,
+                        id: view.task_id,
+                        files,
+                    }]
+                }
+                Err(why) => {
+                    state.toast_error(why);
+                    Vec::new()
+                }
+            };
+        }
+        _ => state.dirty = false,
+    }
+    view.scroll = first_row(view.scroll, view.cursor, rows);
+    state.modal = Some(Modal::TaskFiles(view));
+    Vec::new()
 }
 
 /// Opens where a finished task put its result in the visible pane: the folder, or the
@@ -589,8 +738,8 @@ pub fn on_event(state: &mut State, event: &WorkerEvent) -> Option<Vec<Command>> 
             Some(Vec::new())
         }
         WorkerEvent::PanelDone { req } => {
-            let id = tab(state).ops.remove(req)?;
-            state.toast(format!("Cancelled task {id}"));
+            let op = tab(state).ops.remove(req)?;
+            state.toast(op.done_message());
             Some(if tab(state).visible {
                 refresh(state)
             } else {
@@ -607,8 +756,8 @@ pub fn on_event(state: &mut State, event: &WorkerEvent) -> Option<Vec<Command>> 
                 // Progress is a nicety: keep polling, the list still tells the status.
                 t.progress_req = None;
                 t.progress_clock = None;
-            } else if let Some(id) = t.ops.remove(req) {
-                state.toast_error(format!("Could not cancel task {id}: {}", failure.message));
+            } else if let Some(op) = t.ops.remove(req) {
+                state.toast_error(op.failed_message(&failure.message));
             } else {
                 return None;
             }

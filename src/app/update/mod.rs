@@ -62,6 +62,7 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::Help(_)) => Context::Help,
         Some(Modal::ShareForm(_)) => Context::ShareForm,
         Some(Modal::Qr(_)) => Context::Dialog,
+        Some(Modal::TaskFiles(_)) => Context::TaskFiles,
         Some(Modal::Transfer(prompt)) => prompt.context(),
         None if state.panel.has_focus() && state.panel.tab == PanelTab::ServerTasks => {
             Context::ServerTasks
@@ -142,6 +143,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
         (Context::ServerTasks, a) => panel_tasks::on_action(state, a),
         (Context::Shares, a) => panel_shares::on_action(state, a),
         (Context::ShareForm, a) => panel_shares::on_form_action(state, a),
+        (Context::TaskFiles, a) => panel_tasks::on_files_action(state, a),
         (_, a) => modal::on_action(state, a),
     }
 }

@@ -77,6 +77,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         },
         // Its keys go to `panel_shares::on_form_action` (context `share_form`).
         Modal::ShareForm(form) => keep(state, Modal::ShareForm(form)),
+        // Its keys go to `panel_tasks::on_files_action` (context `task_files`).
+        Modal::TaskFiles(view) => keep(state, Modal::TaskFiles(view)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The task panel's frame: a border whose title is the row of tabs, key hints at the bottom,
 //! and the shown tab's content inside (one module per tab).
 
-mod server_tasks;
+pub(super) mod server_tasks;
 pub(super) mod shares;
 mod table;
 mod transfers;

@@ -2,12 +2,14 @@
 //! room also created, duration and node), and two lines about the task under the cursor.
 //! Every server string (summaries, errors, node names) goes through `text::safe`.
 
+use super::super::dialogs::{hints, popup};
 use super::super::{text, theme};
 use super::table::{self as table, Column};
 use crate::api::models::TaskStatus;
+use crate::app::action::{Action, Context};
 use crate::app::panel_tasks::{
-    ServerTasksTab, TaskRow, duration_text, first_row, fraction, kind_word, layout, progress_line,
-    status_text,
+    ServerTasksTab, TaskFilesView, TaskRow, duration_text, first_row, fraction, kind_word, layout,
+    progress_line, status_text,
 };
 use crate::app::state::State;
 use crate::drive::tasks as logic;
@@ -15,6 +17,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::widgets::Paragraph;
 
 /// From this inner width on, created, duration and node get columns of their own.
 const WIDE_FROM: usize = 72;
@@ -160,5 +163,65 @@ fn draw_detail(buf: &mut Buffer, area: Rect, tab: &ServerTasksTab) {
     for (i, (line, style)) in lines.into_iter().take(area.height as usize).enumerate() {
         let cut = text::fit(&line, width);
         buf.set_stringn(area.x, area.y + i as u16, cut, width, style);
+    }
+}
+
+/// The file choice of a torrent download: `[x] name  size`, the cursor row highlighted.
+pub fn draw_files(frame: &mut Frame, area: Rect, state: &State, view: &TaskFilesView) {
+    let width = area.width.saturating_sub(2).clamp(1, 72);
+    let height = area
+        .height
+        .saturating_sub(2)
+        .clamp(1, view.files.len() as u16 + 4);
+    let title = format!("Files of task {}", view.task_id);
+    let inner = popup(frame, area, width, height, &title, theme::border(true));
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let list = Rect {
+        height: inner.height.saturating_sub(2),
+        ..inner
+    };
+    let first = first_row(view.scroll, view.cursor, list.height as usize);
+    let buf = frame.buffer_mut();
+    for (line, i) in (first..view.files.len())
+        .take(list.height as usize)
+        .enumerate()
+    {
+        let f = &view.files[i];
+        let mark = if view.wanted.get(i).copied().unwrap_or(false) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let size = text::size(f.size);
+        let name_w = (list.width as usize).saturating_sub(size.len() + 6);
+        let name = text::fit(&text::safe(&f.name), name_w).into_owned();
+        let line_text = format!(
+            "{mark} {} {}",
+            text::pad(&name, name_w),
+            text::pad_left(&size, size.len() + 1)
+        );
+        let style = table::with_cursor(Style::new(), i == view.cursor, true);
+        table::row(buf, list, list.y + line as u16, &line_text, style);
+    }
+    if inner.height >= 2 {
+        let hint = hints(
+            state,
+            Context::TaskFiles,
+            &[
+                (Action::ToggleSelect, "Choose"),
+                (Action::Submit, "Download"),
+                (Action::Dismiss, "Cancel"),
+            ],
+        );
+        frame.render_widget(
+            Paragraph::new(hint),
+            Rect {
+                y: inner.y + inner.height - 1,
+                height: 1,
+                ..inner
+            },
+        );
     }
 }
