@@ -218,7 +218,7 @@ async fn an_archive_task_is_followed_to_its_end_by_the_tabs_polling() {
     // Progress was asked for only about tasks that were processing.
     for c in &d.sent {
         if let Command::TaskProgress { ids, .. } = c {
-            assert_eq!(ids, &[created.id.clone()]);
+            assert_eq!(ids, std::slice::from_ref(&created.id));
         }
     }
     let row = d
