@@ -892,3 +892,18 @@ fn the_files_of_a_waiting_torrent_are_chosen() {
     assert!(state.modal.is_none());
     assert!(state.toast.is_some());
 }
+
+#[test]
+fn a_finished_task_shows_when_how_long_and_where() {
+    let state = tasks_listed((160, 30));
+    let screen = render(&state, (160, 30));
+    assert!(
+        screen.contains("created 2026-11-27 01:20 · took 3.1 s · on Master"),
+        "{screen}"
+    );
+    // Wide enough for the columns of their own.
+    assert!(
+        screen.contains("Created") && screen.contains("Node"),
+        "{screen}"
+    );
+}

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, focused: bool) {
         table::row(buf, rows, rows.y + line as u16, &text, style);
     }
     if let Some(detail) = parts.detail {
-        draw_detail(buf, detail, tab);
+        draw_detail(buf, detail, tab, state.utc_offset_secs);
     }
 }
 
@@ -136,7 +136,8 @@ fn status_style(status: TaskStatus) -> Style {
 }
 
 /// What the task under the cursor works on, and its error or live progress.
-fn draw_detail(buf: &mut Buffer, area: Rect, tab: &ServerTasksTab) {
+/// Without an error or live progress, the second line has when, how long and where.
+fn draw_detail(buf: &mut Buffer, area: Rect, tab: &ServerTasksTab, utc_offset: i32) {
     let width = area.width as usize;
     let mut lines: Vec<(String, Style)> = Vec::new();
     if let Some(err) = &tab.error {
@@ -154,9 +155,12 @@ fn draw_detail(buf: &mut Buffer, area: Rect, tab: &ServerTasksTab) {
             Some(error) => lines.push((format!("⚠ {}", text::safe(error)), theme::error())),
             None => {
                 let progress = progress_line(row);
-                if !progress.is_empty() {
-                    lines.push((text::safe(&progress).into_owned(), theme::dim()));
-                }
+                let line = if progress.is_empty() {
+                    meta_line(row, utc_offset)
+                } else {
+                    text::safe(&progress).into_owned()
+                };
+                lines.push((line, theme::dim()));
             }
         }
     }
@@ -164,6 +168,23 @@ fn draw_detail(buf: &mut Buffer, area: Rect, tab: &ServerTasksTab) {
         let cut = text::fit(&line, width);
         buf.set_stringn(area.x, area.y + i as u16, cut, width, style);
     }
+}
+
+/// `created 2026-11-27 01:20 · took 3.1 s · on Master` (sanitized).
+fn meta_line(row: &TaskRow, utc_offset: i32) -> String {
+    let task = &row.task;
+    let mut parts = vec![format!(
+        "created {}",
+        text::time(task.created_at.timestamp(), utc_offset)
+    )];
+    let took = duration_text(task.duration);
+    if !took.is_empty() {
+        parts.push(format!("took {took}"));
+    }
+    if let Some(node) = task.node.as_ref().filter(|n| !n.name.is_empty()) {
+        parts.push(format!("on {}", text::safe(&node.name)));
+    }
+    parts.join(" · ")
 }
 
 /// The file choice of a torrent download: `[x] name  size`, the cursor row highlighted.
