@@ -907,3 +907,103 @@ fn a_finished_task_shows_when_how_long_and_where() {
         "{screen}"
     );
 }
+
+// ---- relocation (Pro) -----------------------------------------------------------------------
+
+fn policy(id: &str, name: &str, kind: &str) -> reve::api::models::StoragePolicy {
+    serde_json::from_value(json!({"id": id, "name": name, "type": kind})).unwrap()
+}
+
+/// `M` on the drive pane's first row (the Documents folder).
+fn relocate_menu(size: (u16, u16)) -> (State, RequestId) {
+    let mut state = browser(size);
+    let commands = press(&mut state, "M");
+    let [Command::ListPolicies { req }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    (state, *req)
+}
+
+#[test]
+fn relocate_offers_the_servers_policies() {
+    snap("relocate_menu", |size| {
+        let (mut state, req) = relocate_menu(size);
+        worker(
+            &mut state,
+            WorkerEvent::Policies {
+                req,
+                result: Ok(vec![
+                    policy("p1", "Default storage", "local"),
+                    policy("p2", "Archive \u{1b}[7mS3", "s3"),
+                ]),
+            },
+        );
+        state
+    });
+    let (mut state, req) = relocate_menu((80, 24));
+    worker(
+        &mut state,
+        WorkerEvent::Policies {
+            req,
+            result: Ok(vec![
+                policy("p1", "Default storage", "local"),
+                policy("p2", "Archive", "s3"),
+            ]),
+        },
+    );
+    let commands = press(&mut state, "j enter");
+    let [
+        Command::Relocate {
+            req,
+            sources,
+            policy_id,
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(sources, &[CrUri::my_root().join("Documents")]);
+    assert_eq!(policy_id, "p2");
+    assert!(state.modal.is_none());
+    worker(
+        &mut state,
+        WorkerEvent::Relocating {
+            req: *req,
+            result: Ok("rel1".into()),
+        },
+    );
+    assert!(state.toast.as_ref().unwrap().text.contains("rel1"));
+}
+
+#[test]
+fn relocate_explains_a_server_without_it() {
+    snap("relocate_unavailable", |size| {
+        let (mut state, req) = relocate_menu(size);
+        worker(
+            &mut state,
+            WorkerEvent::Policies {
+                req,
+                result: Err(Failure::msg(
+                    "This server cannot move files between storage policies: relocation is a \
+                     Cloudreve Pro feature, and the server is the Community edition.",
+                )),
+            },
+        );
+        state
+    });
+    let (mut state, req) = relocate_menu((80, 24));
+    // Closed while loading: the request is dropped, the late answer ignored.
+    assert_eq!(press(&mut state, "esc"), [Command::Cancel { req }]);
+    worker(
+        &mut state,
+        WorkerEvent::Policies {
+            req,
+            result: Ok(vec![policy("p1", "Default", "local")]),
+        },
+    );
+    assert!(state.modal.is_none());
+    // The local disk has no storage policies.
+    let mut state = browser((80, 24));
+    assert!(press(&mut state, "tab M").is_empty());
+    assert!(state.toast.as_ref().unwrap().text.contains("my files"));
+}

@@ -393,3 +393,60 @@ async fn a_share_is_listed_edited_and_revoked() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relocation_is_offered_by_pro_servers_and_explained_elsewhere() {
+    // Community: no policy route; the answer says why in words.
+    let server = seeded_server().await;
+    let (commands, mut events) = start(demo_client(&server.base_url()).await);
+    commands
+        .send(Command::ListPolicies { req: RequestId(1) })
+        .unwrap();
+    match next(&mut events).await {
+        WorkerEvent::Policies { req, result } => {
+            assert_eq!(req, RequestId(1));
+            let failure = result.expect_err("not on a Community server");
+            assert!(failure.message.contains("Cloudreve Pro"), "{failure:?}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // Pro: the policies, and the server's own word on the relocation.
+    let server = common::server(reve::demo::DemoConfig {
+        seed: true,
+        pro: true,
+        ..reve::demo::DemoConfig::default()
+    })
+    .await;
+    let (commands, mut events) = start(demo_client(&server.base_url()).await);
+    commands
+        .send(Command::ListPolicies { req: RequestId(2) })
+        .unwrap();
+    let policy = match next(&mut events).await {
+        WorkerEvent::Policies { result, .. } => {
+            let policies = result.expect("policies on a Pro server");
+            assert!(!policies.is_empty());
+            policies[0].clone()
+        }
+        other => panic!("unexpected {other:?}"),
+    };
+    commands
+        .send(Command::Relocate {
+            req: RequestId(3),
+            sources: vec![my(&["Documents"])],
+            policy_id: policy.id,
+        })
+        .unwrap();
+    match next(&mut events).await {
+        WorkerEvent::Relocating { req, result } => {
+            assert_eq!(req, RequestId(3));
+            // The demo has one policy: everything already is where it would go.
+            let failure = result.expect_err("nothing to move");
+            assert!(
+                failure.message.contains("already in the target"),
+                "{failure:?}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}

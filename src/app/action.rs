@@ -34,10 +34,12 @@ pub enum Context {
     ShareForm,
     /// The file choice of a torrent download.
     TaskFiles,
+    /// The storage policy menu of a relocation.
+    Relocate,
 }
 
 impl Context {
-    pub const ALL: [Context; 18] = [
+    pub const ALL: [Context; 19] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -56,6 +58,7 @@ impl Context {
         Context::Shares,
         Context::ShareForm,
         Context::TaskFiles,
+        Context::Relocate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +81,7 @@ impl Context {
             Context::Shares => "shares",
             Context::ShareForm => "share_form",
             Context::TaskFiles => "task_files",
+            Context::Relocate => "relocate",
         }
     }
 
@@ -101,6 +105,7 @@ impl Context {
             Context::Shares => "Shares tab",
             Context::ShareForm => "Share options form",
             Context::TaskFiles => "Torrent files",
+            Context::Relocate => "Storage policy menu (relocate)",
         }
     }
 
@@ -218,6 +223,7 @@ actions! {
     ShareQr = "share_qr": "Show the share link as a QR code",
     OpenShare = "open_share": "Browse the share (read-only) in the pane beside the panel",
     SelectTaskFiles = "select_task_files": "Choose the files of a torrent download",
+    Relocate = "relocate": "Move the items to another storage policy (Cloudreve Pro)",
 }
 
 impl Action {
@@ -355,6 +361,11 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::TaskFiles, "ctrl-a", Action::SelectAll),
     (Context::TaskFiles, "enter", Action::Submit),
     (Context::TaskFiles, "esc", Action::Dismiss),
+    (Context::Browser, "M", Action::Relocate),
+    (Context::Relocate, "up, k", Action::Up),
+    (Context::Relocate, "down, j", Action::Down),
+    (Context::Relocate, "enter", Action::Submit),
+    (Context::Relocate, "esc, q", Action::Dismiss),
     (Context::Shares, "r, ctrl-r", Action::Refresh),
     (Context::Shares, "enter, o", Action::OpenShare),
     (Context::Shares, "e", Action::EditShare),

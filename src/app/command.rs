@@ -127,6 +127,16 @@ pub enum Command {
         req: RequestId,
         id: String,
     },
+    /// The storage policies the user may move items to (Pro; `WorkerEvent::Policies`).
+    ListPolicies {
+        req: RequestId,
+    },
+    /// Moves items to another storage policy (Pro; `WorkerEvent::Relocating`).
+    Relocate {
+        req: RequestId,
+        sources: Vec<CrUri>,
+        policy_id: String,
+    },
 }
 
 impl Command {
@@ -139,7 +149,9 @@ impl Command {
             | Command::SelectTaskFiles { req, .. }
             | Command::ListShares { req, .. }
             | Command::EditShare { req, .. }
-            | Command::RevokeShare { req, .. } => Some(*req),
+            | Command::RevokeShare { req, .. }
+            | Command::ListPolicies { req }
+            | Command::Relocate { req, .. } => Some(*req),
             _ => None,
         }
     }

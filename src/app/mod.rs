@@ -14,6 +14,7 @@ pub mod pane;
 pub mod panel;
 pub mod panel_shares;
 pub mod panel_tasks;
+pub mod relocate;
 pub mod signin;
 pub mod sort;
 pub mod source;

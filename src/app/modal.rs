@@ -24,6 +24,8 @@ pub enum Modal {
     Qr(super::panel_shares::QrView),
     /// The file choice of a torrent download (src/app/panel_tasks.rs).
     TaskFiles(super::panel_tasks::TaskFilesView),
+    /// The storage policy menu of a relocation (src/app/relocate.rs).
+    Relocate(super::relocate::RelocateMenu),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.

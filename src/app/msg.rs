@@ -143,6 +143,16 @@ pub enum WorkerEvent {
         req: RequestId,
         failure: Failure,
     },
+    /// The storage policies for a relocation, or why there are none (Community servers).
+    Policies {
+        req: RequestId,
+        result: Result<Vec<crate::api::models::StoragePolicy>, Failure>,
+    },
+    /// A relocation task was created (its id), or refused.
+    Relocating {
+        req: RequestId,
+        result: Result<String, Failure>,
+    },
 }
 
 /// One page of one task list.

@@ -5,6 +5,7 @@ mod dialogs;
 mod help;
 mod panel;
 mod panes;
+mod relocate;
 mod signin;
 mod status;
 pub mod text;

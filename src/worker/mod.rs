@@ -233,7 +233,9 @@ impl Worker {
             | Command::SelectTaskFiles { .. }
             | Command::ListShares { .. }
             | Command::EditShare { .. }
-            | Command::RevokeShare { .. }) => self.panel(c, client, events),
+            | Command::RevokeShare { .. }
+            | Command::ListPolicies { .. }
+            | Command::Relocate { .. }) => self.panel(c, client, events),
         }
     }
 
@@ -271,6 +273,12 @@ impl Worker {
             Command::RevokeShare { req, id } => {
                 self.job(req, panel::revoke_share(c, req, id, events))
             }
+            Command::ListPolicies { req } => self.job(req, panel::list_policies(c, req, events)),
+            Command::Relocate {
+                req,
+                sources,
+                policy_id,
+            } => self.job(req, panel::relocate(c, req, sources, policy_id, events)),
             _ => {}
         }
     }

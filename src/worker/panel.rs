@@ -5,7 +5,7 @@ use super::Events;
 use super::convert::failure;
 use crate::api::models::{FileSelection, ShareRequest, TaskProgressMap};
 use crate::api::uri::CrUri;
-use crate::api::{Client, ShareInfoQuery, ShareListQuery};
+use crate::api::{ApiError, Client, ShareInfoQuery, ShareListQuery};
 use crate::app::command::{RequestId, TaskPageRequest};
 use crate::app::msg::{Failure, TaskListPage, WorkerEvent};
 use crate::app::panel_shares::{ExpiryChange, ShareEdit};
@@ -185,3 +185,34 @@ pub async fn revoke_share(client: Client, req: RequestId, id: String, events: Ev
         .map_err(|e| failure(&e));
     send_result(&events, req, result);
 }
+
+/// The policies a relocation may choose. A Community server has no such route (a plain 404):
+/// that is said in words, not as an error code.
+pub async fn list_policies(client: Client, req: RequestId, events: Events) {
+    let result = client.storage_policies().await.map_err(|e| match e {
+        ApiError::NotSupported { .. } => Failure::msg(NOT_PRO),
+        e => failure(&e),
+    });
+    events.send(WorkerEvent::Policies { req, result });
+}
+
+pub async fn relocate(
+    client: Client,
+    req: RequestId,
+    sources: Vec<CrUri>,
+    policy_id: String,
+    events: Events,
+) {
+    let result = client
+        .relocate(&sources, &policy_id)
+        .await
+        .map(|task| task.id)
+        .map_err(|e| match e {
+            ApiError::NotSupported { .. } => Failure::msg(NOT_PRO),
+            e => failure(&e),
+        });
+    events.send(WorkerEvent::Relocating { req, result });
+}
+
+const NOT_PRO: &str = "This server cannot move files between storage policies: relocation is a \
+    Cloudreve Pro feature, and the server is the Community edition.";

@@ -63,6 +63,7 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::ShareForm(_)) => Context::ShareForm,
         Some(Modal::Qr(_)) => Context::Dialog,
         Some(Modal::TaskFiles(_)) => Context::TaskFiles,
+        Some(Modal::Relocate(_)) => Context::Relocate,
         Some(Modal::Transfer(prompt)) => prompt.context(),
         None if state.panel.has_focus() && state.panel.tab == PanelTab::ServerTasks => {
             Context::ServerTasks
@@ -137,6 +138,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             Vec::new()
         }
         (Context::Panel, a) => panel::on_action(state, a),
+        (Context::Browser, Action::Relocate) => super::relocate::start(state),
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
@@ -144,6 +146,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
         (Context::Shares, a) => panel_shares::on_action(state, a),
         (Context::ShareForm, a) => panel_shares::on_form_action(state, a),
         (Context::TaskFiles, a) => panel_tasks::on_files_action(state, a),
+        (Context::Relocate, a) => super::relocate::on_action(state, a),
         (_, a) => modal::on_action(state, a),
     }
 }

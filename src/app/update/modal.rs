@@ -79,6 +79,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Modal::ShareForm(form) => keep(state, Modal::ShareForm(form)),
         // Its keys go to `panel_tasks::on_files_action` (context `task_files`).
         Modal::TaskFiles(view) => keep(state, Modal::TaskFiles(view)),
+        Modal::Relocate(menu) => keep(state, Modal::Relocate(menu)),
     }
 }
 

@@ -78,7 +78,9 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
         | WorkerEvent::Shares { .. }
         | WorkerEvent::ShareEdited { .. }
         | WorkerEvent::PanelDone { .. }
-        | WorkerEvent::PanelFailed { .. }) => on_panel_event(state, e),
+        | WorkerEvent::PanelFailed { .. }
+        | WorkerEvent::Policies { .. }
+        | WorkerEvent::Relocating { .. }) => on_panel_event(state, e),
     }
 }
 
@@ -91,6 +93,7 @@ fn on_panel_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
     }
     crate::app::panel_tasks::on_event(state, &event)
         .or_else(|| crate::app::panel_shares::on_event(state, &event))
+        .or_else(|| crate::app::relocate::on_event(state, &event))
         .unwrap_or_else(|| stale(state))
 }
 
