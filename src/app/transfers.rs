@@ -36,8 +36,10 @@ impl TransferRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
     pub request: TransferRequest,
-    /// `“name”` or `3 items` (raw; sanitized when drawn).
+    /// The item's name or `3 items` (raw; sanitized when drawn).
     pub title: String,
+    /// How many items were selected.
+    pub items: usize,
     /// The folder the files land in (reloaded when they do).
     pub dest: Source,
     /// A move: these go (local: deleted, drive: to the trash) once every file arrived.
@@ -122,8 +124,10 @@ pub struct JobEnd {
 pub struct Interrupted {
     pub engine_job: String,
     pub direction: Direction,
-    /// Raw display name of the job.
+    /// Raw display name of the job: the item's name or `3 items`.
     pub name: String,
+    /// Items the job was started with.
+    pub items: usize,
     pub files: usize,
     pub files_left: usize,
     pub bytes: u64,
@@ -135,7 +139,10 @@ pub struct TransferJob {
     pub id: TransferId,
     pub engine_job: Option<String>,
     pub direction: Direction,
+    /// The item's name or `3 items` (raw).
     pub title: String,
+    /// Items the user selected (the title is a name when 1).
+    pub items: usize,
     pub dest: Option<Source>,
     pub move_sources: Option<Vec<Source>>,
     pub src_folder: Option<Source>,
@@ -145,7 +152,6 @@ pub struct TransferJob {
     pub bytes_total: u64,
     /// Files done (or skipped) in earlier runs, not in `files`.
     earlier_files: usize,
-    earlier_bytes: u64,
     pub progress: Progress,
     pub files: Vec<FileRow>,
     index: HashMap<String, usize>,
@@ -158,6 +164,7 @@ impl TransferJob {
             engine_job: None,
             direction,
             title,
+            items: 1,
             dest: None,
             move_sources: None,
             src_folder: None,
@@ -165,7 +172,6 @@ impl TransferJob {
             files_total: 0,
             bytes_total: 0,
             earlier_files: 0,
-            earlier_bytes: 0,
             progress: Progress::default(),
             files: Vec::new(),
             index: HashMap::new(),
@@ -176,11 +182,11 @@ impl TransferJob {
     pub fn interrupted(id: TransferId, found: &Interrupted) -> TransferJob {
         let mut job = TransferJob::new(id, found.direction, found.name.clone());
         job.engine_job = Some(found.engine_job.clone());
+        job.items = found.items;
         job.state = JobState::Paused;
         job.files_total = found.files;
         job.bytes_total = found.bytes;
         job.earlier_files = found.files - found.files_left.min(found.files);
-        job.earlier_bytes = found.bytes_done;
         job.progress.total = Some(found.bytes);
         job.progress.done = found.bytes_done;
         job
@@ -213,8 +219,16 @@ impl TransferJob {
                 job, files, bytes, ..
             } => {
                 self.engine_job = Some(job.clone());
-                // What earlier runs (or this job's earlier attempts) finished stays counted.
-                let (done_files, done_bytes) = self.finished_totals();
+                // A resumed run plans only what is left: what earlier runs finished is the
+                // difference to the totals known from before.
+                let done_files = self.files_total.saturating_sub(*files);
+                let done_bytes = self.bytes_total.saturating_sub(*bytes);
+                let rows_finished = self
+                    .files
+                    .iter()
+                    .filter(|f| matches!(f.state, FileState::Done | FileState::Skipped(_)))
+                    .count();
+                self.earlier_files = done_files.saturating_sub(rows_finished);
                 self.files_total = done_files + files;
                 self.bytes_total = done_bytes + bytes;
                 self.progress = Progress::default()
@@ -281,18 +295,6 @@ impl TransferJob {
                 file.progress = file.progress.apply(&delta, now);
             }
         }
-    }
-
-    fn finished_totals(&self) -> (usize, u64) {
-        let mut files = self.earlier_files;
-        let mut bytes = self.earlier_bytes;
-        for f in &self.files {
-            if matches!(f.state, FileState::Done | FileState::Skipped(_)) {
-                files += 1;
-                bytes += f.size;
-            }
-        }
-        (files, bytes)
     }
 
     /// The run ended; returns true when a move may now delete its sources.

@@ -326,6 +326,19 @@ impl JobRun {
                 ..JobEnd::default()
             },
         };
+        tracing::info!(
+            "transfer job {} ({:?}) ended: {} done, {} skipped, {} failed, {} paused{}",
+            self.job.0,
+            end.engine_job,
+            end.done,
+            end.skipped,
+            end.failed,
+            end.paused,
+            end.error
+                .as_deref()
+                .map(|e| format!(", {e}"))
+                .unwrap_or_default()
+        );
         self.events.send(WorkerEvent::TransferEnded {
             job: self.job,
             at: Instant::now(),
@@ -397,6 +410,7 @@ fn interrupted(summary: &JobSummary) -> Interrupted {
         engine_job: record.id.clone(),
         direction: record.direction,
         name,
+        items: record.sources.len(),
         files,
         files_left: left,
         bytes,

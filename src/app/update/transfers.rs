@@ -12,7 +12,7 @@ use crate::app::transfers::{
     Interrupted, JobEnd, JobState, NewJob, PendingQuestion, TransferId, TransferJob,
     TransferPrompt, TransferRequest,
 };
-use crate::transfer::{Answer, Choice, Conflict, Direction, Event};
+use crate::transfer::{Answer, Choice, Conflict, Direction, Event, Outcome};
 use std::time::Instant;
 
 /// F5/F6/paste between a local and a drive folder: checks the places and asks for
@@ -24,9 +24,13 @@ pub fn plan(state: &mut State, sources: Vec<Source>, dst: Source, copy: bool, pa
     let from = first.place();
     let src_folder = first.parent();
     let names: Vec<String> = sources.iter().filter_map(Source::last_name).collect();
-    let what = match names.as_slice() {
-        [one] => format!("“{one}”"),
+    let name = match names.as_slice() {
+        [one] => one.clone(),
         _ => format!("{} items", sources.len()),
+    };
+    let what = match names.as_slice() {
+        [_] => format!("“{name}”"),
+        _ => name.clone(),
     };
     let request = match (&dst, from) {
         (Source::Remote(dest), Place::Local) => {
@@ -83,7 +87,8 @@ pub fn plan(state: &mut State, sources: Vec<Source>, dst: Source, copy: bool, pa
     }
     let job = NewJob {
         request,
-        title: what,
+        items: sources.len(),
+        title: name,
         dest: dst,
         move_sources: (!copy).then_some(sources),
         src_folder,
@@ -103,6 +108,7 @@ pub fn start(state: &mut State, new: NewJob) -> Vec<Command> {
     let id = TransferId(state.next_request().0);
     let direction = new.request.direction();
     let mut job = TransferJob::new(id, direction, new.title.clone());
+    job.items = new.items;
     job.dest = Some(new.dest);
     job.src_folder = new.src_folder;
     if let Some(sources) = &new.move_sources
@@ -125,7 +131,10 @@ pub fn start(state: &mut State, new: NewJob) -> Vec<Command> {
         .hint(crate::app::action::Context::Browser, Action::TogglePanel)
         .map(|k| format!(" ({k} shows the transfers)"))
         .unwrap_or_default();
-    state.toast(format!("{verb} {}{key}", new.title));
+    state.toast(format!(
+        "{verb} {}{key}",
+        quoted_title(&new.title, new.items)
+    ));
     vec![Command::StartTransfer {
         job: id,
         request: new.request,
@@ -135,11 +144,30 @@ pub fn start(state: &mut State, new: NewJob) -> Vec<Command> {
 /// An engine event of job `id`.
 pub fn on_event(state: &mut State, id: TransferId, at: Instant, event: Event) -> Vec<Command> {
     state.transfers.now = Some(at);
-    match state.transfers.get_mut(id) {
-        Some(job) => job.apply(&event, at),
-        None => state.dirty = false,
+    let Some(job) = state.transfers.get_mut(id) else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    job.apply(&event, at);
+    // A file landed on the local disk: a pane showing the folder lists it (one listing at a
+    // time, so a job of many small files does not flood the disk with them). Drive folders
+    // learn of new files through their live events.
+    let landed = matches!(
+        &event,
+        Event::Finished {
+            outcome: Outcome::Done(_),
+            ..
+        }
+    );
+    let mut commands = Vec::new();
+    if landed && let Some(dest @ Source::Local(_)) = job.dest.clone() {
+        for i in state.panes_showing(&dest) {
+            if !state.panes[i].is_loading() {
+                commands.extend(state.reload_pane(i));
+            }
+        }
     }
-    Vec::new()
+    commands
 }
 
 pub fn on_conflict(
@@ -202,16 +230,22 @@ pub fn on_ended(state: &mut State, id: TransferId, at: Instant, end: JobEnd) -> 
         JobState::Done if delete_sources => commands.extend(remove_sources(state, &job)),
         JobState::Done if job.move_sources.is_some() => state.toast_error(format!(
             "{noun} of {} finished with skipped files: the originals were kept",
-            job.title
+            quoted_title(&job.title, job.items)
         )),
-        JobState::Done => state.toast(format!("{noun} of {} finished", job.title)),
+        JobState::Done => state.toast(format!(
+            "{noun} of {} finished",
+            quoted_title(&job.title, job.items)
+        )),
         JobState::Failed(why) => {
             let kept = if job.move_sources.is_some() {
                 "; nothing was deleted"
             } else {
                 ""
             };
-            state.toast_error(format!("{noun} of {} failed: {why}{kept}", job.title));
+            state.toast_error(format!(
+                "{noun} of {} failed: {why}{kept}",
+                quoted_title(&job.title, job.items)
+            ));
         }
         _ => {}
     }
@@ -238,7 +272,7 @@ fn remove_sources(state: &mut State, job: &TransferJob) -> Vec<Command> {
             },
             pane,
             refresh,
-            done_message: format!("Moved {}", job.title),
+            done_message: format!("Moved {}", quoted_title(&job.title, job.items)),
             then: None,
         },
     )
@@ -250,7 +284,7 @@ pub fn on_cleared(state: &mut State, id: TransferId, error: Option<String>) -> V
         return Vec::new();
     };
     job.state = JobState::Cancelled;
-    let title = job.title.clone();
+    let title = quoted_title(&job.title, job.items);
     match error {
         Some(e) => state.toast_error(format!("Cancelled {title}, but cleaning up failed: {e}")),
         None => state.toast(format!("Cancelled {title}")),
@@ -502,7 +536,10 @@ fn ask_cancel(state: &mut State) {
         Direction::Download => "download",
     };
     let confirm = Confirm {
-        title: format!("Cancel the {noun} of {}?", job.title),
+        title: format!(
+            "Cancel the {noun} of {}?",
+            quoted_title(&job.title, job.items)
+        ),
         lines: vec![
             "Partial files and upload sessions are removed;".into(),
             "files that already arrived stay.".into(),
@@ -548,5 +585,14 @@ fn clear_finished(state: &mut State) {
     state.transfers.clamp_cursor();
     if cleared == 0 {
         state.toast("No finished transfers to clear");
+    }
+}
+
+/// `“name”` for one item; `3 items` as it is.
+fn quoted_title(title: &str, items: usize) -> String {
+    if items == 1 {
+        format!("“{title}”")
+    } else {
+        title.to_string()
     }
 }

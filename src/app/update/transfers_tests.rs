@@ -554,6 +554,7 @@ fn interrupted(id: &str) -> Interrupted {
         engine_job: id.into(),
         direction: Direction::Download,
         name: "movie.mkv".into(),
+        items: 1,
         files: 1,
         files_left: 1,
         bytes: 1000,
@@ -647,4 +648,117 @@ fn the_panel_switches_tabs_and_gives_the_keyboard_back() {
     assert!(state.panel.has_focus());
     press(&mut state, "t");
     assert!(!state.panel.open);
+}
+
+#[test]
+fn panel_and_prompt_keys_are_in_the_keymap_and_the_help() {
+    use crate::app::action::Action;
+    use crate::app::keymap::{Keymap, Lookup};
+    let keymap = Keymap::defaults();
+    let table = [
+        (Context::Browser, "t", Action::TogglePanel),
+        (Context::Panel, "t", Action::TogglePanel),
+        (Context::Panel, "tab", Action::NextTab),
+        (Context::Panel, "2", Action::TabServerTasks),
+        (Context::Panel, "space", Action::PauseResumeTransfer),
+        (Context::Panel, "d", Action::CancelTransfer),
+        (Context::Panel, "C", Action::ClearFinished),
+        (Context::Conflict, "a", Action::ApplyToAll),
+        (Context::Conflict, "esc", Action::ConflictSkip),
+        (Context::QuitPrompt, "p", Action::QuitPausing),
+        (Context::ResumeOffer, "f", Action::ForgetInterrupted),
+    ];
+    for (context, key, action) in table {
+        assert_eq!(
+            keymap.lookup(context, &[], KeyChord::parse(key).unwrap()),
+            Lookup::Action(action),
+            "{context} {key}"
+        );
+    }
+    let sections = keymap.help_sections();
+    let panel = sections
+        .iter()
+        .find(|s| s.context == Context::Panel)
+        .expect("the panel has a help section");
+    assert!(
+        panel
+            .rows
+            .iter()
+            .any(|r| r.action == Action::RetryTransfer && r.keys == "r")
+    );
+}
+
+#[test]
+fn a_remapped_panel_key_works() {
+    let mut state = loaded();
+    let config = crate::config::Config::parse("[keys.browser]\n\"T\" = \"toggle_panel\"\n")
+        .expect("config parses");
+    state.keymap = crate::app::keymap::Keymap::with_overrides(&config.keys);
+    press(&mut state, "T");
+    assert!(state.panel.has_focus());
+}
+
+#[test]
+fn a_resumed_job_counts_what_earlier_runs_finished_once() {
+    let mut state = loaded();
+    event(
+        &mut state,
+        WorkerEvent::InterruptedTransfers {
+            jobs: vec![Interrupted {
+                engine_job: "A".into(),
+                direction: Direction::Upload,
+                name: "3 items".into(),
+                items: 3,
+                files: 3,
+                files_left: 2,
+                bytes: 300,
+                bytes_done: 150,
+            }],
+        },
+    );
+    let commands = press(&mut state, "r");
+    let Command::ResumeTransfer { job, .. } = commands[0].clone() else {
+        panic!("{commands:?}");
+    };
+    let t = Instant::now();
+    // One file of 100 bytes finished earlier; the two left have 50 bytes acknowledged.
+    engine_event(&mut state, job, t, planned("A", 2, 200));
+    engine_event(&mut state, job, t, start_file("A.1", "b", 100));
+    engine_event(&mut state, job, t, progress("A.1", Delta::Resumed(50)));
+    let j = &state.transfers.jobs[0];
+    assert_eq!((j.files_total, j.bytes_total), (3, 300));
+    assert_eq!(j.files_finished(), 1);
+    assert_eq!(j.progress.done, 150);
+    assert_eq!(j.percent(), Some(50.0));
+}
+
+#[test]
+fn downloaded_files_show_up_in_the_local_pane_as_they_land() {
+    let mut state = loaded();
+    let commands = press(&mut state, "j F5 enter");
+    let (id, _) = started(&commands)[0].clone();
+    let t = Instant::now();
+    engine_event(&mut state, id, t, start_file("D.1", "a.txt", 100));
+    let commands = engine_event(
+        &mut state,
+        id,
+        t,
+        finished("D.1", Outcome::Done("/home/me/a.txt".into())),
+    );
+    let local = Source::Local(PathBuf::from("/home/me"));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::List { source, .. } if *source == local)),
+        "{commands:?}"
+    );
+    // While that listing runs, the next file does not start another one.
+    engine_event(&mut state, id, t, start_file("D.2", "b.txt", 100));
+    let commands = engine_event(
+        &mut state,
+        id,
+        t,
+        finished("D.2", Outcome::Done("/home/me/b.txt".into())),
+    );
+    assert!(commands.is_empty(), "{commands:?}");
 }

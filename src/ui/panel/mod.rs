@@ -93,20 +93,20 @@ fn bottom_hints(state: &State, width: u16) -> Line<'static> {
         PanelTab::ServerTasks => Context::ServerTasks,
         PanelTab::Shares => Context::Shares,
     };
+    // As many hints as fit, most important first.
     let room = (width as usize).saturating_sub(4);
-    // As many of the hints as fit, the most useful first.
     let mut shown = items.len();
     let line = loop {
         let line = dialogs::hints(state, context, &items[..shown]);
         let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        if text::width(&plain) + 2 <= room {
+        if shown == 0 || text::width(&plain) + 2 <= room {
             break line;
-        }
-        if shown <= 1 {
-            return Line::raw("");
         }
         shown -= 1;
     };
+    if line.spans.is_empty() {
+        return Line::raw("");
+    }
     let mut spans = vec![Span::raw(" ")];
     spans.extend(line.spans);
     spans.push(Span::raw(" "));

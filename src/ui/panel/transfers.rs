@@ -130,6 +130,14 @@ fn state_label(job: &TransferJob) -> (String, Style) {
         .count();
     match &job.state {
         JobState::Queued => ("queued".into(), theme::dim()),
+        JobState::Running if job.files_total > 1 => (
+            format!(
+                "{}/{} files",
+                text::count(job.files_finished()),
+                text::count(job.files_total)
+            ),
+            theme::notice(),
+        ),
         JobState::Running => ("running".into(), theme::notice()),
         JobState::Pausing => ("pausing…".into(), theme::dim()),
         JobState::Paused => ("paused".into(), theme::notice()),
@@ -144,33 +152,29 @@ fn state_label(job: &TransferJob) -> (String, Style) {
     }
 }
 
-/// `  ██████░░░░  34%  3/10 files  1.2 MiB/12 MiB  3.4 MiB/s  0:12`, cut to the width
-/// (least important figures first).
+/// `  ██████░░░░  34%  1.2/12 MiB  3.4 MiB/s  0:12`, cut to the width (the least
+/// important figures go first); narrow panels get a shorter bar and single spaces.
 fn progress_line(job: &TransferJob, width: usize, now: Option<Instant>) -> String {
     if let JobState::Failed(why) = &job.state {
         return format!("  {}", text::safe(why));
     }
     let pct = job.percent();
+    let (bar_w, sep) = match width {
+        60.. => (16, "  "),
+        50..60 => (8, "  "),
+        _ => (5, " "),
+    };
     let mut parts: Vec<String> = Vec::new();
-    let bar_w = if width >= 60 { 16 } else { 8 };
     parts.push(bar(pct.unwrap_or(0.0), bar_w));
     parts.push(match pct {
         Some(p) => format!("{p:>3.0}%"),
         None => "  …".into(),
     });
     let mut optional = Vec::new();
-    if job.files_total > 1 {
-        optional.push(format!(
-            "{}/{} files",
-            text::count(job.files_finished()),
-            text::count(job.files_total)
-        ));
-    }
     if job.bytes_total > 0 {
-        optional.push(format!(
-            "{}/{}",
-            text::size(job.progress.done.min(job.bytes_total)),
-            text::size(job.bytes_total)
+        optional.push(size_pair(
+            job.progress.done.min(job.bytes_total),
+            job.bytes_total,
         ));
     }
     if matches!(job.state, JobState::Running)
@@ -186,13 +190,22 @@ fn progress_line(job: &TransferJob, width: usize, now: Option<Instant>) -> Strin
     }
     let mut line = format!("  {}", parts.join(" "));
     for part in optional {
-        if text::width(&line) + 2 + text::width(&part) > width {
+        if text::width(&line) + sep.len() + text::width(&part) > width {
             break;
         }
-        line.push_str("  ");
+        line.push_str(sep);
         line.push_str(&part);
     }
     line
+}
+
+/// `1.2/12 MiB` when both have the same unit, else `512 KiB/1.2 GiB`.
+fn size_pair(done: u64, total: u64) -> String {
+    let (d, t) = (text::size(done), text::size(total));
+    match (d.rsplit_once(' '), t.rsplit_once(' ')) {
+        (Some((dn, du)), Some((tn, tu))) if du == tu => format!("{dn}/{tn} {tu}"),
+        _ => format!("{d}/{t}"),
+    }
 }
 
 fn bar(percent: f64, width: usize) -> String {
