@@ -1007,3 +1007,42 @@ fn relocate_explains_a_server_without_it() {
     assert!(press(&mut state, "tab M").is_empty());
     assert!(state.toast.as_ref().unwrap().text.contains("my files"));
 }
+
+#[test]
+fn an_expired_session_stops_the_polls_and_is_reported_once() {
+    let mut state = tasks_listed((80, 24));
+    let t0 = Instant::now();
+    update(&mut state, Msg::Tick(t0));
+    let commands = update(&mut state, Msg::Tick(t0 + Duration::from_secs(2)));
+    let reqs: Vec<RequestId> = commands.iter().filter_map(|c| c.panel_request()).collect();
+    assert_eq!(
+        reqs.len(),
+        2,
+        "a list poll and a progress poll: {commands:?}"
+    );
+    let signed_out = |req| WorkerEvent::PanelFailed {
+        req,
+        failure: Failure {
+            message: "signed out".into(),
+            signed_out: true,
+            ..Failure::default()
+        },
+    };
+    worker(&mut state, signed_out(reqs[0]));
+    assert_eq!(state.screen, reve::app::state::Screen::SignIn);
+    // Typing the password; the second failure must not clear it.
+    press(&mut state, "s e c r e t");
+    let typed = state.signin.password.value().to_string();
+    assert_eq!(typed, "secret");
+    worker(&mut state, signed_out(reqs[1]));
+    assert_eq!(state.signin.password.value(), "secret");
+    // No polls behind the sign-in screen, and no ticks asked for them.
+    assert!(!state.wants_tick());
+    for s in 3..20 {
+        let commands = update(&mut state, Msg::Tick(t0 + Duration::from_secs(s)));
+        assert!(
+            commands.iter().all(|c| c.panel_request().is_none()),
+            "{commands:?}"
+        );
+    }
+}

@@ -308,6 +308,10 @@ pub fn refresh(state: &mut State) -> Vec<Command> {
 
 /// The polls due at this tick.
 pub fn on_tick(state: &mut State, now: Instant) -> Vec<Command> {
+    // Behind the sign-in screen there is no session to ask with.
+    if state.screen != super::state::Screen::Browser {
+        return Vec::new();
+    }
     let (list, ids) = tab(state).due(now);
     let mut commands = Vec::new();
     if list {

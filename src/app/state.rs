@@ -203,8 +203,8 @@ impl State {
         self.is_busy()
             || self.toast.is_some()
             || self.transfers.is_active()
-            || self.panel.server_tasks.wants_tick()
-            || self.panel.shares.wants_tick()
+            || (self.screen == Screen::Browser
+                && (self.panel.server_tasks.wants_tick() || self.panel.shares.wants_tick()))
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {

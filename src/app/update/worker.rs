@@ -86,15 +86,17 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
 
 /// Answers to the server tasks and shares tabs of the task panel.
 fn on_panel_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
-    if let WorkerEvent::PanelFailed { failure, .. } = &event
-        && failure.signed_out
-    {
-        return signin::session_expired(state);
-    }
-    crate::app::panel_tasks::on_event(state, &event)
+    let signed_out =
+        matches!(&event, WorkerEvent::PanelFailed { failure, .. } if failure.signed_out);
+    let commands = crate::app::panel_tasks::on_event(state, &event)
         .or_else(|| crate::app::panel_shares::on_event(state, &event))
         .or_else(|| crate::app::relocate::on_event(state, &event))
-        .unwrap_or_else(|| stale(state))
+        .unwrap_or_else(|| stale(state));
+    // Once: a second answer of the old session must not reset a sign-in being typed.
+    if signed_out && state.screen == crate::app::state::Screen::Browser {
+        return signin::session_expired(state);
+    }
+    commands
 }
 
 /// An answer nobody waits for anymore: nothing changes on screen.
