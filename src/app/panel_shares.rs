@@ -69,8 +69,9 @@ impl SharesTab {
         self.list_req.is_some()
     }
 
+    /// Ticks turn the loading spinner; nothing else here moves on its own.
     pub fn wants_tick(&self) -> bool {
-        self.visible && (self.list_req.is_some() || !self.ops.is_empty())
+        self.visible && self.list_req.is_some()
     }
 
     /// Applies a page; false when nobody waits for `req`.
