@@ -30,10 +30,20 @@ pub enum Context {
     DrivePopup,
     /// The share, archive, extract and remote download forms.
     Form,
+    /// The server tasks tab of the task panel (unbound keys fall through to the panel's).
+    ServerTasks,
+    /// The shares tab of the task panel (unbound keys fall through to the panel's).
+    Shares,
+    /// The share edit form.
+    ShareForm,
+    /// The file choice of a torrent download.
+    TaskFiles,
+    /// The storage policy menu of a relocation.
+    Relocate,
 }
 
 impl Context {
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 21] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -50,6 +60,11 @@ impl Context {
         Context::ResumeOffer,
         Context::DrivePopup,
         Context::Form,
+        Context::ServerTasks,
+        Context::Shares,
+        Context::ShareForm,
+        Context::TaskFiles,
+        Context::Relocate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +85,11 @@ impl Context {
             Context::ResumeOffer => "resume_offer",
             Context::DrivePopup => "drive_popup",
             Context::Form => "form",
+            Context::ServerTasks => "server_tasks",
+            Context::Shares => "shares",
+            Context::ShareForm => "share_form",
+            Context::TaskFiles => "task_files",
+            Context::Relocate => "relocate",
         }
     }
 
@@ -91,6 +111,11 @@ impl Context {
             Context::ResumeOffer => "Interrupted transfers",
             Context::DrivePopup => "Share, version, link, tag and pin popups",
             Context::Form => "Forms (share, archive, extract, download)",
+            Context::ServerTasks => "Server tasks tab",
+            Context::Shares => "Shares tab",
+            Context::ShareForm => "Share options form",
+            Context::TaskFiles => "Torrent files",
+            Context::Relocate => "Storage policy menu (relocate)",
         }
     }
 
@@ -217,6 +242,15 @@ actions! {
     AddProperty = "add_property": "Set a custom property",
     SetCurrent = "set_current": "Make the version current",
     DownloadItem = "download_item": "Download the version to the local pane's folder",
+    CancelTask = "cancel_task": "Cancel the remote download (asks first)",
+    GoToResult = "go_to_result": "Open the finished task's result in the pane beside the panel",
+    EditShare = "edit_share": "Change the share's password, expiry or download limit",
+    RevokeShare = "revoke_share": "Revoke the share link (asks first)",
+    CopyShareLink = "copy_share_link": "Copy the share link to the clipboard",
+    ShareQr = "share_qr": "Show the share link as a QR code",
+    OpenShare = "open_share": "Browse the share (read-only) in the pane beside the panel",
+    SelectTaskFiles = "select_task_files": "Choose the files of a torrent download",
+    Relocate = "relocate": "Move the items to another storage policy (Cloudreve Pro)",
 }
 
 impl Action {
@@ -370,6 +404,32 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::Form, "esc", Action::Dismiss),
     (Context::Form, "tab, down", Action::NextField),
     (Context::Form, "backtab, up", Action::PrevField),
+    (Context::ServerTasks, "r, ctrl-r", Action::Refresh),
+    (Context::ServerTasks, "enter", Action::GoToResult),
+    (Context::ServerTasks, "i", Action::Info),
+    (Context::ServerTasks, "c, d, delete", Action::CancelTask),
+    (Context::ServerTasks, "f", Action::SelectTaskFiles),
+    (Context::TaskFiles, "up, k", Action::Up),
+    (Context::TaskFiles, "down, j", Action::Down),
+    (Context::TaskFiles, "space", Action::ToggleSelect),
+    (Context::TaskFiles, "ctrl-a", Action::SelectAll),
+    (Context::TaskFiles, "enter", Action::Submit),
+    (Context::TaskFiles, "esc", Action::Dismiss),
+    (Context::Browser, "M", Action::Relocate),
+    (Context::Relocate, "up, k", Action::Up),
+    (Context::Relocate, "down, j", Action::Down),
+    (Context::Relocate, "enter", Action::Submit),
+    (Context::Relocate, "esc, q", Action::Dismiss),
+    (Context::Shares, "r, ctrl-r", Action::Refresh),
+    (Context::Shares, "enter, o", Action::OpenShare),
+    (Context::Shares, "e", Action::EditShare),
+    (Context::Shares, "d, delete", Action::RevokeShare),
+    (Context::Shares, "y, c", Action::CopyShareLink),
+    (Context::Shares, "Q", Action::ShareQr),
+    (Context::ShareForm, "enter", Action::Submit),
+    (Context::ShareForm, "esc", Action::Dismiss),
+    (Context::ShareForm, "tab, down", Action::NextField),
+    (Context::ShareForm, "backtab, up", Action::PrevField),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

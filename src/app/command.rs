@@ -95,6 +95,79 @@ pub enum Command {
     ForgetTransfers {
         engine_jobs: Vec<String>,
     },
+
+    // ---- the task panel's server tasks and shares tabs (src/worker/panel.rs) ----
+    /// Pages of the server's task lists (`WorkerEvent::Tasks`).
+    ListTasks {
+        req: RequestId,
+        pages: Vec<TaskPageRequest>,
+    },
+    /// Live progress of tasks that are processing (`WorkerEvent::TaskProgress`).
+    TaskProgress {
+        req: RequestId,
+        ids: Vec<String>,
+    },
+    /// Cancels a remote download (`WorkerEvent::PanelDone`).
+    CancelTask {
+        req: RequestId,
+        id: String,
+    },
+    /// Chooses the files of a torrent download (`WorkerEvent::PanelDone`).
+    SelectTaskFiles {
+        req: RequestId,
+        id: String,
+        files: Vec<crate::api::models::FileSelection>,
+    },
+    /// One page of my share links (`WorkerEvent::Shares`).
+    ListShares {
+        req: RequestId,
+        next_token: Option<String>,
+    },
+    /// Changes a share link's options (`WorkerEvent::ShareEdited`).
+    EditShare {
+        req: RequestId,
+        edit: crate::app::panel_shares::ShareEdit,
+    },
+    /// Deletes a share link (`WorkerEvent::PanelDone`).
+    RevokeShare {
+        req: RequestId,
+        id: String,
+    },
+    /// The storage policies the user may move items to (Pro; `WorkerEvent::Policies`).
+    ListPolicies {
+        req: RequestId,
+    },
+    /// Moves items to another storage policy (Pro; `WorkerEvent::Relocating`).
+    Relocate {
+        req: RequestId,
+        sources: Vec<CrUri>,
+        policy_id: String,
+    },
+}
+
+impl Command {
+    /// The request id of a task panel command (server tasks and shares tabs).
+    pub fn panel_request(&self) -> Option<RequestId> {
+        match self {
+            Command::ListTasks { req, .. }
+            | Command::TaskProgress { req, .. }
+            | Command::CancelTask { req, .. }
+            | Command::SelectTaskFiles { req, .. }
+            | Command::ListShares { req, .. }
+            | Command::EditShare { req, .. }
+            | Command::RevokeShare { req, .. }
+            | Command::ListPolicies { req }
+            | Command::Relocate { req, .. } => Some(*req),
+            _ => None,
+        }
+    }
+}
+
+/// One page of one task list: the first (`token: None`) or the one a token names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskPageRequest {
+    pub category: crate::api::models::TaskCategory,
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

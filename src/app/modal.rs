@@ -21,6 +21,13 @@ pub enum Modal {
     Transfer(super::transfers::TransferPrompt),
     /// Shares, versions, links, tags, pins and the drive forms (`app::drive`).
     Drive(super::drive::popup::DrivePopup),
+    /// The shares tab's edit form and QR code (src/app/panel_shares.rs).
+    ShareForm(Box<super::panel_shares::ShareForm>),
+    Qr(super::panel_shares::QrView),
+    /// The file choice of a torrent download (src/app/panel_tasks.rs).
+    TaskFiles(super::panel_tasks::TaskFilesView),
+    /// The storage policy menu of a relocation (src/app/relocate.rs).
+    Relocate(super::relocate::RelocateMenu),
 }
 
 /// A yes/no question. `danger` asks with stronger wording and a key map where Enter cancels.
@@ -46,6 +53,15 @@ pub enum Deferred {
     CancelTransfer(super::transfers::TransferId),
     /// A drive job (delete a version, a link, …).
     Drive(Box<super::drive::DriveStep>),
+    /// Cancel a remote download (the server tasks tab).
+    CancelTask {
+        id: String,
+    },
+    /// Delete a share link (the shares tab).
+    RevokeShare {
+        id: String,
+        name: String,
+    },
 }
 
 /// An operation with what to do around it.

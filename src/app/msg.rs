@@ -115,6 +115,57 @@ pub enum WorkerEvent {
         req: RequestId,
         result: Result<super::drive::DriveAnswer, Failure>,
     },
+
+    // ---- the task panel's server tasks and shares tabs (src/worker/panel.rs) ----
+    /// Pages of the task lists, one per list asked for.
+    Tasks {
+        req: RequestId,
+        pages: Vec<TaskListPage>,
+    },
+    /// Live progress by task id (empty maps for tasks not processing right now).
+    TaskProgress {
+        req: RequestId,
+        progress: Vec<(String, crate::api::models::TaskProgressMap)>,
+    },
+    /// One page of my share links; `next_token` names the next one.
+    Shares {
+        req: RequestId,
+        shares: Vec<crate::api::models::Share>,
+        next_token: Option<String>,
+    },
+    /// A share was changed; `url` is its link now (a new one when the password changed).
+    ShareEdited {
+        req: RequestId,
+        url: String,
+        replaced: bool,
+    },
+    /// A panel request without data (cancel, revoke, file choice) succeeded.
+    PanelDone {
+        req: RequestId,
+    },
+    /// Any panel request failed.
+    PanelFailed {
+        req: RequestId,
+        failure: Failure,
+    },
+    /// The storage policies for a relocation, or why there are none (Community servers).
+    Policies {
+        req: RequestId,
+        result: Result<Vec<crate::api::models::StoragePolicy>, Failure>,
+    },
+    /// A relocation task was created (its id), or refused.
+    Relocating {
+        req: RequestId,
+        result: Result<String, Failure>,
+    },
+}
+
+/// One page of one task list.
+#[derive(Debug, Clone)]
+pub struct TaskListPage {
+    pub category: crate::api::models::TaskCategory,
+    pub tasks: Vec<crate::api::models::Task>,
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

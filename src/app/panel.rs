@@ -44,17 +44,8 @@ impl PanelTab {
     }
 }
 
-/// The view state of the server tasks tab.
-#[derive(Debug, Clone, Default)]
-pub struct ServerTasksTab {
-    pub cursor: usize,
-}
-
-/// The view state of the shares tab.
-#[derive(Debug, Clone, Default)]
-pub struct SharesTab {
-    pub cursor: usize,
-}
+pub use super::panel_shares::SharesTab;
+pub use super::panel_tasks::ServerTasksTab;
 
 #[derive(Debug, Clone, Default)]
 pub struct Panel {

@@ -207,7 +207,11 @@ impl State {
 
     /// The loop sends ticks only while this holds, so an idle reve uses no CPU.
     pub fn wants_tick(&self) -> bool {
-        self.is_busy() || self.toast.is_some() || self.transfers.is_active()
+        self.is_busy()
+            || self.toast.is_some()
+            || self.transfers.is_active()
+            || (self.screen == Screen::Browser
+                && (self.panel.server_tasks.wants_tick() || self.panel.shares.wants_tick()))
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {

@@ -25,6 +25,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal) {
         Modal::Message(m) => message(frame, area, state, m),
         Modal::Transfer(p) => super::transfer_dialogs::draw(frame, area, state, p),
         Modal::Drive(p) => super::drive_popups::draw(frame, area, state, p),
+        Modal::ShareForm(f) => super::panel::shares::draw_form(frame, area, state, f),
+        Modal::Qr(q) => super::panel::shares::draw_qr(frame, area, state, q),
+        Modal::TaskFiles(v) => super::panel::server_tasks::draw_files(frame, area, state, v),
+        Modal::Relocate(m) => super::relocate::draw(frame, area, state, m),
     }
 }
 

@@ -6,6 +6,7 @@ mod drive_popups;
 mod help;
 mod panel;
 mod panes;
+mod relocate;
 mod signin;
 mod status;
 pub mod text;

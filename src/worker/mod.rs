@@ -7,6 +7,7 @@ pub mod drive_ops;
 pub mod listing;
 pub mod live;
 pub mod ops;
+pub mod panel;
 pub mod session;
 pub mod transfers;
 
@@ -231,6 +232,59 @@ impl Worker {
             }),
             // The loop handles these itself.
             Command::CopyToClipboard(_) | Command::Quit => {}
+            c @ (Command::ListTasks { .. }
+            | Command::TaskProgress { .. }
+            | Command::CancelTask { .. }
+            | Command::SelectTaskFiles { .. }
+            | Command::ListShares { .. }
+            | Command::EditShare { .. }
+            | Command::RevokeShare { .. }
+            | Command::ListPolicies { .. }
+            | Command::Relocate { .. }) => self.panel(c, client, events),
+        }
+    }
+
+    /// The server tasks and shares tabs of the task panel (src/worker/panel.rs).
+    fn panel(&mut self, command: Command, client: Option<Client>, events: Events) {
+        let Some(req) = command.panel_request() else {
+            return;
+        };
+        let Some(c) = client else {
+            events.send(WorkerEvent::PanelFailed {
+                req,
+                failure: not_signed_in(),
+            });
+            return;
+        };
+        match command {
+            Command::ListTasks { req, pages } => {
+                self.job(req, panel::list_tasks(c, req, pages, events))
+            }
+            Command::TaskProgress { req, ids } => {
+                self.job(req, panel::task_progress(c, req, ids, events))
+            }
+            Command::CancelTask { req, id } => {
+                self.job(req, panel::cancel_task(c, req, id, events))
+            }
+            Command::SelectTaskFiles { req, id, files } => {
+                self.job(req, panel::select_files(c, req, id, files, events))
+            }
+            Command::ListShares { req, next_token } => {
+                self.job(req, panel::list_shares(c, req, next_token, events))
+            }
+            Command::EditShare { req, edit } => {
+                self.job(req, panel::edit_share(c, req, edit, events))
+            }
+            Command::RevokeShare { req, id } => {
+                self.job(req, panel::revoke_share(c, req, id, events))
+            }
+            Command::ListPolicies { req } => self.job(req, panel::list_policies(c, req, events)),
+            Command::Relocate {
+                req,
+                sources,
+                policy_id,
+            } => self.job(req, panel::relocate(c, req, sources, policy_id, events)),
+            _ => {}
         }
     }
 

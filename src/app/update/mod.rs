@@ -27,7 +27,9 @@ use super::drive::popup::DrivePopup;
 use super::keymap::{KeyChord, Lookup};
 use super::modal::{HelpView, Modal};
 use super::msg::Msg;
+use super::panel::PanelTab;
 use super::state::{Screen, State, TOAST_LIFETIME};
+use super::{panel_shares, panel_tasks};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use std::time::Instant;
 
@@ -51,7 +53,7 @@ fn react(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Tick(now) => {
             on_tick(state, now);
-            Vec::new()
+            crate::app::panel_tasks::on_tick(state, now)
         }
         Msg::Worker(event) => worker::on_event(state, event),
     }
@@ -69,7 +71,15 @@ pub fn current_context(state: &State) -> Context {
         Some(Modal::SortMenu) => Context::SortMenu,
         Some(Modal::GoMenu) => Context::GoMenu,
         Some(Modal::Help(_)) => Context::Help,
+        Some(Modal::ShareForm(_)) => Context::ShareForm,
+        Some(Modal::Qr(_)) => Context::Dialog,
+        Some(Modal::TaskFiles(_)) => Context::TaskFiles,
+        Some(Modal::Relocate(_)) => Context::Relocate,
         Some(Modal::Transfer(prompt)) => prompt.context(),
+        None if state.panel.has_focus() && state.panel.tab == PanelTab::ServerTasks => {
+            Context::ServerTasks
+        }
+        None if state.panel.has_focus() && state.panel.tab == PanelTab::Shares => Context::Shares,
         None if state.panel.has_focus() => Context::Panel,
         Some(Modal::Drive(DrivePopup::Form(_))) => Context::Form,
         Some(Modal::Drive(_)) => Context::DrivePopup,
@@ -96,10 +106,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         }
         Lookup::Unbound => {}
     }
+    // The server tasks and shares tabs bind their own keys; the panel's (moving, switching
+    // tabs, closing) reach through from them.
+    if matches!(context, Context::ServerTasks | Context::Shares) {
+        match state.keymap.lookup(Context::Panel, &pending, chord) {
+            Lookup::Action(action) => return dispatch(state, Context::Panel, action),
+            Lookup::Pending => {
+                state.pending_keys = pending;
+                state.pending_keys.push(chord);
+                state.dirty = false;
+                return Vec::new();
+            }
+            Lookup::Unbound => {}
+        }
+    }
     // Global keys reach through from the browser; elsewhere only force-quit does, so that
     // typing a `q` or `?` in a text field types it.
     if let Lookup::Action(action) = state.keymap.lookup(Context::Global, &[], chord)
-        && (matches!(context, Context::Browser | Context::Panel) || action == Action::ForceQuit)
+        && (matches!(
+            context,
+            Context::Browser | Context::Panel | Context::ServerTasks | Context::Shares
+        ) || action == Action::ForceQuit)
     {
         return dispatch(state, Context::Global, action);
     }
@@ -124,10 +151,16 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             Vec::new()
         }
         (Context::Panel, a) => panel::on_action(state, a),
+        (Context::Browser, Action::Relocate) => super::relocate::start(state),
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
         (Context::DrivePopup | Context::Form, a) => drive::on_action(state, a),
+        (Context::ServerTasks, a) => panel_tasks::on_action(state, a),
+        (Context::Shares, a) => panel_shares::on_action(state, a),
+        (Context::ShareForm, a) => panel_shares::on_form_action(state, a),
+        (Context::TaskFiles, a) => panel_tasks::on_files_action(state, a),
+        (Context::Relocate, a) => super::relocate::on_action(state, a),
         (_, a) => modal::on_action(state, a),
     }
 }
@@ -139,6 +172,7 @@ fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command>
         Context::Filter => browser::on_filter_key(state, key),
         Context::Input | Context::Help => modal::on_text_key(state, key),
         Context::Form => drive::on_form_key(state, key),
+        Context::ShareForm => panel_shares::on_form_key(state, key),
         _ => {
             state.dirty = false;
             Vec::new()
@@ -156,6 +190,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
         Context::Filter => browser::paste_into_filter(state, text),
         Context::Input | Context::Help => modal::paste(state, text),
         Context::Form => drive::paste(state, text),
+        Context::ShareForm => panel_shares::paste_into_form(state, text),
         // A share link pasted onto the browser opens it.
         Context::Browser => browser::open_link(state, state.focus, text.trim()),
         _ => Vec::new(),
@@ -164,8 +199,11 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
 
 fn on_tick(state: &mut State, now: Instant) {
     state.ticks += 1;
-    // Running transfers redraw their speeds and times.
-    let mut changed = state.is_busy() || state.transfers.is_active();
+    // Running transfers redraw their speeds and times; a tab that loads turns its spinner.
+    let mut changed = state.is_busy()
+        || state.transfers.is_active()
+        || (state.panel.server_tasks.visible && state.panel.server_tasks.is_loading())
+        || (state.panel.shares.visible && state.panel.shares.is_loading());
     if state.transfers.is_active() {
         state.transfers.now = Some(now);
     }

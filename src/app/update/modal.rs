@@ -75,6 +75,15 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Modal::Transfer(prompt) => transfers::on_prompt(state, prompt, action),
+        Modal::Qr(qr) => match action {
+            Action::Dismiss | Action::Confirm => Vec::new(),
+            _ => keep(state, Modal::Qr(qr)),
+        },
+        // Its keys go to `panel_shares::on_form_action` (context `share_form`).
+        Modal::ShareForm(form) => keep(state, Modal::ShareForm(form)),
+        // Its keys go to `panel_tasks::on_files_action` (context `task_files`).
+        Modal::TaskFiles(view) => keep(state, Modal::TaskFiles(view)),
+        Modal::Relocate(menu) => keep(state, Modal::Relocate(menu)),
     }
 }
 
@@ -112,6 +121,8 @@ fn run_deferred(state: &mut State, deferred: Deferred) -> Vec<Command> {
         Deferred::StartTransfer(job) => transfers::start(state, *job),
         Deferred::CancelTransfer(id) => transfers::cancel(state, id),
         Deferred::Drive(step) => super::drive::run_step(state, *step),
+        Deferred::CancelTask { id } => crate::app::panel_tasks::cancel(state, id),
+        Deferred::RevokeShare { id, name } => crate::app::panel_shares::revoke(state, id, name),
     }
 }
 

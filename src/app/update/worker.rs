@@ -74,7 +74,30 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
         },
         WorkerEvent::SessionExpired => signin::session_expired(state),
         WorkerEvent::Drive { req, result } => super::drive::on_answer(state, req, result),
+        e @ (WorkerEvent::Tasks { .. }
+        | WorkerEvent::TaskProgress { .. }
+        | WorkerEvent::Shares { .. }
+        | WorkerEvent::ShareEdited { .. }
+        | WorkerEvent::PanelDone { .. }
+        | WorkerEvent::PanelFailed { .. }
+        | WorkerEvent::Policies { .. }
+        | WorkerEvent::Relocating { .. }) => on_panel_event(state, e),
     }
+}
+
+/// Answers to the server tasks and shares tabs of the task panel.
+fn on_panel_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
+    let signed_out =
+        matches!(&event, WorkerEvent::PanelFailed { failure, .. } if failure.signed_out);
+    let commands = crate::app::panel_tasks::on_event(state, &event)
+        .or_else(|| crate::app::panel_shares::on_event(state, &event))
+        .or_else(|| crate::app::relocate::on_event(state, &event))
+        .unwrap_or_else(|| stale(state));
+    // Once: a second answer of the old session must not reset a sign-in being typed.
+    if signed_out && state.screen == crate::app::state::Screen::Browser {
+        return signin::session_expired(state);
+    }
+    commands
 }
 
 /// An answer nobody waits for anymore: nothing changes on screen.

@@ -1,8 +1,9 @@
 //! The task panel's frame: a border whose title is the row of tabs, key hints at the bottom,
 //! and the shown tab's content inside (one module per tab).
 
-mod server_tasks;
-mod shares;
+pub(super) mod server_tasks;
+pub(super) mod shares;
+mod table;
 mod transfers;
 
 use super::{dialogs, text, theme};
@@ -74,13 +75,29 @@ fn bottom_hints(state: &State, width: u16) -> Line<'static> {
             (Action::RetryTransfer, "retry"),
             (Action::ClearFinished, "clear"),
         ],
-        PanelTab::ServerTasks | PanelTab::Shares => &[(Action::NextTab, "next tab")],
+        PanelTab::ServerTasks => &[
+            (Action::GoToResult, "result"),
+            (Action::Info, "details"),
+            (Action::CancelTask, "cancel"),
+        ],
+        PanelTab::Shares => &[
+            (Action::OpenShare, "open"),
+            (Action::EditShare, "edit"),
+            (Action::CopyShareLink, "copy"),
+            (Action::ShareQr, "QR"),
+            (Action::RevokeShare, "revoke"),
+        ],
+    };
+    let context = match state.panel.tab {
+        PanelTab::Transfers => Context::Panel,
+        PanelTab::ServerTasks => Context::ServerTasks,
+        PanelTab::Shares => Context::Shares,
     };
     // As many hints as fit, most important first.
     let room = (width as usize).saturating_sub(4);
     let mut shown = items.len();
     let line = loop {
-        let line = dialogs::hints(state, Context::Panel, &items[..shown]);
+        let line = dialogs::hints(state, context, &items[..shown]);
         let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
         if shown == 0 || text::width(&plain) + 2 <= room {
             break line;
