@@ -4,7 +4,7 @@
 
 use super::{drive_meta, drive_share, drive_tasks, signin};
 use crate::api::uri::{CrUri, FileSystem};
-use crate::app::action::Action;
+use crate::app::action::{Action, Context};
 use crate::app::command::{Command, RequestId};
 use crate::app::drive::form::{Form, FormPurpose};
 use crate::app::drive::popup::DrivePopup;
@@ -339,8 +339,12 @@ fn on_success(
         }
         (Waiting::Tasks { what }, DriveAnswer::Tasks(ids)) => {
             let ids: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+            let follow = match state.keymap.hint(Context::Browser, Action::TogglePanel) {
+                Some(key) => format!("[{key}] shows it in the task panel"),
+                None => "the task panel shows it".to_string(),
+            };
             state.toast(format!(
-                "Task created: {what} ({}); follow it with `reve tasks`",
+                "Task created: {what} ({}); {follow}",
                 ids.join(", ")
             ));
             Vec::new()

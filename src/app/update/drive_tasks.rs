@@ -1,9 +1,10 @@
 //! Server tasks started from the browser: zip the selection (`A`), extract an archive (`X`),
 //! remote download from URLs, magnet links or a `.torrent` on the drive (`O`). Each asks in
-//! a small form, then the worker creates the task and a toast says so.
+//! a small form, then the worker creates the task and a toast points to the task panel.
 
 use super::drive::{Target, my_cursor_item, my_folder, my_targets, start_job, what};
 use crate::api::uri::CrUri;
+use crate::app::action::{Action, Context};
 use crate::app::command::Command;
 use crate::app::drive::form::{Form, FormField, FormPurpose};
 use crate::app::drive::popup::DrivePopup;
@@ -233,7 +234,18 @@ pub fn ask_remote_download(state: &mut State, i: usize) -> Vec<Command> {
             title: format!("Download what “{}” describes?", t.name),
             lines: vec![
                 format!("into {}", shown(&folder)),
-                "Once the task has read the torrent, `reve task select ID` picks its files.".into(),
+                match state
+                    .keymap
+                    .hint(Context::ServerTasks, Action::SelectTaskFiles)
+                {
+                    Some(key) => format!(
+                        "Once the task has read the torrent, [{key}] in the server tasks tab \
+                         picks its files."
+                    ),
+                    None => "Once the task has read the torrent, the server tasks tab picks its \
+                             files."
+                        .to_string(),
+                },
             ],
             yes_label: "Download".into(),
             danger: false,
