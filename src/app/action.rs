@@ -18,10 +18,14 @@ pub enum Context {
     Help,
     Input,
     SignIn,
+    /// The settings screen (`,`).
+    Settings,
+    /// A form over a settings tab.
+    SettingsForm,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -32,6 +36,8 @@ impl Context {
         Context::Help,
         Context::Input,
         Context::SignIn,
+        Context::Settings,
+        Context::SettingsForm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +52,8 @@ impl Context {
             Context::Help => "help",
             Context::Input => "input",
             Context::SignIn => "sign_in",
+            Context::Settings => "settings",
+            Context::SettingsForm => "settings_form",
         }
     }
 
@@ -61,6 +69,8 @@ impl Context {
             Context::Help => "Help",
             Context::Input => "Text input",
             Context::SignIn => "Sign-in",
+            Context::Settings => "Settings",
+            Context::SettingsForm => "Settings form",
         }
     }
 
@@ -149,6 +159,23 @@ actions! {
     NextField = "next_field": "Next field",
     PrevField = "prev_field": "Previous field",
     Back = "back": "Back to e-mail and password",
+
+    OpenSettings = "settings": "Account settings: profile, preferences, security, WebDAV",
+    CloseSettings = "close_settings": "Back to the panes",
+    NextTab = "next_tab": "Next settings tab",
+    PrevTab = "prev_tab": "Previous settings tab",
+    TabProfile = "tab_profile": "Profile tab",
+    TabPreferences = "tab_preferences": "Preferences tab",
+    TabSecurity = "tab_security": "Security tab",
+    TabWebdav = "tab_webdav": "WebDAV tab",
+    TabAccount = "tab_account": "Account tab (Pro servers)",
+    Activate = "activate": "Change the highlighted setting or run the highlighted action",
+    UploadAvatar = "upload_avatar": "Upload a new profile picture",
+    UseGravatar = "use_gravatar": "Use Gravatar instead of the uploaded picture",
+    CreateItem = "create": "Create a WebDAV account",
+    RemoveItem = "remove": "Delete the highlighted WebDAV account or passkey",
+    Reveal = "reveal": "Show or hide the highlighted WebDAV password",
+    CopyCredentials = "copy_credentials": "Copy the WebDAV URL, user name and password",
 }
 
 impl Action {
@@ -247,6 +274,30 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::SignIn, "tab, down", Action::NextField),
     (Context::SignIn, "backtab, up", Action::PrevField),
     (Context::SignIn, "esc", Action::Back),
+    (Context::Browser, "comma", Action::OpenSettings),
+    (Context::Settings, "esc, q", Action::CloseSettings),
+    (Context::Settings, "?", Action::Help),
+    (Context::Settings, "tab", Action::NextTab),
+    (Context::Settings, "backtab", Action::PrevTab),
+    (Context::Settings, "1", Action::TabProfile),
+    (Context::Settings, "2", Action::TabPreferences),
+    (Context::Settings, "3", Action::TabSecurity),
+    (Context::Settings, "4", Action::TabWebdav),
+    (Context::Settings, "5", Action::TabAccount),
+    (Context::Settings, "up, k", Action::Up),
+    (Context::Settings, "down, j", Action::Down),
+    (Context::Settings, "enter, e", Action::Activate),
+    (Context::Settings, "r, ctrl-r", Action::Refresh),
+    (Context::Settings, "u", Action::UploadAvatar),
+    (Context::Settings, "g", Action::UseGravatar),
+    (Context::Settings, "n", Action::CreateItem),
+    (Context::Settings, "d, delete", Action::RemoveItem),
+    (Context::Settings, "v", Action::Reveal),
+    (Context::Settings, "c", Action::CopyCredentials),
+    (Context::SettingsForm, "enter", Action::Submit),
+    (Context::SettingsForm, "esc", Action::Dismiss),
+    (Context::SettingsForm, "tab, down", Action::NextField),
+    (Context::SettingsForm, "backtab, up", Action::PrevField),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

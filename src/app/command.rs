@@ -56,6 +56,11 @@ pub enum Command {
         code: String,
     },
     FetchCapacity,
+    /// A request of the settings screen (`WorkerEvent::Settings`).
+    Settings {
+        req: RequestId,
+        call: super::settings::SettingsCall,
+    },
     /// Put text on the terminal's clipboard (OSC 52).
     CopyToClipboard(String),
     Quit,

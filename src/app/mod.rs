@@ -11,6 +11,7 @@ pub mod listing;
 pub mod modal;
 pub mod msg;
 pub mod pane;
+pub mod settings;
 pub mod signin;
 pub mod sort;
 pub mod source;

@@ -83,6 +83,11 @@ pub enum WorkerEvent {
     },
     /// The session cannot be refreshed anymore: sign in again.
     SessionExpired,
+    /// The answer to a `Command::Settings`.
+    Settings {
+        req: RequestId,
+        reply: Result<super::settings::SettingsReply, Failure>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]

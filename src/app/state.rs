@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 pub enum Screen {
     SignIn,
     Browser,
+    /// Account settings (`,`), over the browser's place.
+    Settings,
 }
 
 /// How the TUI starts.
@@ -35,6 +37,8 @@ pub struct Startup {
     pub utc_offset_secs: i32,
     /// The terminal clipboard may be set (OSC 52; `osc52 = false` in config.toml turns it off).
     pub clipboard: bool,
+    /// Profile pictures can be shown (`image_protocol` is not `off`).
+    pub images: bool,
 }
 
 impl Startup {
@@ -47,6 +51,7 @@ impl Startup {
             size: (80, 24),
             utc_offset_secs: 0,
             clipboard: true,
+            images: true,
         }
     }
 }
@@ -105,6 +110,7 @@ pub struct State {
     /// Counts ticks; drives the spinner.
     pub ticks: u64,
     pub last_click: Option<Click>,
+    pub settings: super::settings::SettingsState,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -140,6 +146,10 @@ impl State {
             clipboard: startup.clipboard,
             ticks: 0,
             last_click: None,
+            settings: super::settings::SettingsState {
+                images: startup.images,
+                ..Default::default()
+            },
             dirty: true,
             quit: false,
             next_id: 0,
@@ -190,6 +200,7 @@ impl State {
             || !self.ops.is_empty()
             || self.info_req.is_some()
             || self.signin.busy.is_some()
+            || self.settings.is_busy()
     }
 
     /// The loop sends ticks only while this holds, so an idle reve uses no CPU.

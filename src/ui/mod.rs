@@ -3,7 +3,9 @@
 
 mod dialogs;
 mod help;
+pub mod image;
 mod panes;
+pub mod settings;
 mod signin;
 mod status;
 pub mod text;
@@ -21,6 +23,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
             let l = layout::browser(area);
             panes::draw(frame, &l, state);
             status::draw(frame, l.status, state);
+            if let Some(modal) = &state.modal {
+                dialogs::draw(frame, area, state, modal);
+            }
+        }
+        Screen::Settings => {
+            settings::draw(frame, area, state);
             if let Some(modal) = &state.modal {
                 dialogs::draw(frame, area, state, modal);
             }

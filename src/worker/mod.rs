@@ -7,6 +7,7 @@ pub mod listing;
 pub mod live;
 pub mod ops;
 pub mod session;
+pub mod settings;
 
 use crate::api::Client;
 use crate::app::command::{Command, RequestId, WatchId};
@@ -76,6 +77,11 @@ enum Internal {
     AwaitingCode {
         client: Client,
         account: Account,
+    },
+    /// The settings screen signed this device out: drop the client and its saved tokens.
+    SignedOut {
+        req: RequestId,
+        reply: Result<crate::app::settings::SettingsReply, Failure>,
     },
 }
 
@@ -198,6 +204,25 @@ impl Worker {
                     });
                 }
             }
+            Command::Settings { req, call } => {
+                let Some(c) = client else {
+                    events.send(WorkerEvent::Settings {
+                        req,
+                        reply: Err(not_signed_in()),
+                    });
+                    return;
+                };
+                let signing_out = call == crate::app::settings::SettingsCall::SignOut;
+                let internal = self.internal.clone();
+                self.job(req, async move {
+                    let reply = settings::run(&c, call).await;
+                    if signing_out {
+                        let _ = internal.send(Internal::SignedOut { req, reply });
+                    } else {
+                        events.send(WorkerEvent::Settings { req, reply });
+                    }
+                });
+            }
             // The loop handles these itself.
             Command::CopyToClipboard(_) | Command::Quit => {}
         }
@@ -210,6 +235,19 @@ impl Worker {
 
     fn on_internal(&mut self, msg: Internal) {
         match msg {
+            Internal::SignedOut { req, reply } => {
+                for (_, w) in self.watches.drain() {
+                    w.abort();
+                }
+                if let Some(w) = self.token_watch.take() {
+                    w.abort();
+                }
+                self.client = None;
+                if let Some(p) = &self.persist {
+                    let _ = p.send(PersistMsg::SignedOut);
+                }
+                self.events.send(WorkerEvent::Settings { req, reply });
+            }
             Internal::AwaitingCode { client, account } => {
                 self.awaiting_code = Some((client, account));
             }

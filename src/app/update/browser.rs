@@ -47,6 +47,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::ToggleHidden => toggle_hidden(state, i, rows),
         Action::Cancel => return cancel(state, i),
+        Action::OpenSettings => return crate::app::settings::open(state),
         other => return ops::on_action(state, other),
     }
     Vec::new()

@@ -6,7 +6,7 @@ mod modal;
 mod mouse;
 mod ops;
 mod outcome;
-mod signin;
+pub(crate) mod signin;
 mod worker;
 
 use super::action::{Action, Context};
@@ -41,6 +41,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 pub fn current_context(state: &State) -> Context {
     if state.screen == Screen::SignIn {
         return Context::SignIn;
+    }
+    if state.screen == Screen::Settings && state.modal.is_none() {
+        return crate::app::settings::context(state);
     }
     match &state.modal {
         Some(Modal::Confirm(c)) if c.danger => Context::Danger,
@@ -92,6 +95,9 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             state.modal = Some(Modal::Help(HelpView::default()));
             Vec::new()
         }
+        (c, a) if state.screen == Screen::Settings && state.modal.is_none() => {
+            crate::app::settings::on_action(state, c, a)
+        }
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
@@ -101,6 +107,9 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
 
 /// A key no table claimed: text for whatever field has the keyboard.
 fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command> {
+    if state.screen == Screen::Settings && state.modal.is_none() {
+        return crate::app::settings::on_text_key(state, key);
+    }
     match context {
         Context::SignIn => signin::on_text_key(state, key),
         Context::Filter => browser::on_filter_key(state, key),
@@ -113,6 +122,9 @@ fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command>
 }
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
+    if state.screen == Screen::Settings && state.modal.is_none() {
+        return crate::app::settings::on_paste(state, text);
+    }
     match current_context(state) {
         Context::SignIn => {
             let focus = state.signin.focus;

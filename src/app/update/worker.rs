@@ -64,6 +64,7 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
             None => stale(state),
         },
         WorkerEvent::SessionExpired => signin::session_expired(state),
+        WorkerEvent::Settings { req, reply } => crate::app::settings::on_reply(state, req, reply),
     }
 }
 
