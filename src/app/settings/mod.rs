@@ -4,13 +4,17 @@
 //! typed, and every answer or refusal is shown in place.
 
 pub mod call;
+mod replies;
 mod update;
+
+#[cfg(test)]
+mod tests;
 
 
 pub use call::{AvatarPicture, Profile, ProInfo, SettingsCall, SettingsReply};
-pub use update::{
-    close, context, dav_url, on_action, on_paste, on_reply, on_text_key, open, sign_out_done,
-};
+pub use replies::{on_reply, sign_out_done};
+pub use update::{close, context, dav_url, on_action, on_paste, on_text_key, open};
+use update::clamp_cursors;
 
 use super::command::RequestId;
 use super::input::TextField;
