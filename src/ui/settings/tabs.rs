@@ -177,9 +177,9 @@ pub fn webdav(frame: &mut Frame, area: Rect, state: &State) {
             .map(|u| u.display_path())
             .unwrap_or_else(|_| a.uri.clone());
         let password = if s.revealed.contains(&a.id) {
-            a.password.expose().to_string()
+            "(shown below)"
         } else {
-            "•••••• (v shows)".to_string()
+            "•••••• (v shows)"
         };
         let yes = |b: bool| if b { "yes" } else { "no" };
         let cells = format!(
@@ -208,6 +208,14 @@ pub fn webdav(frame: &mut Frame, area: Rect, state: &State) {
         cursor_line = lines.len();
     }
     lines.push(action_line("New account…", selected));
+    // The highlighted account's password in full, once revealed.
+    if let Some(Row::Dav(id)) = &row
+        && s.revealed.contains(id)
+        && let Some(a) = accounts.iter().find(|a| &a.id == id)
+    {
+        lines.push(Line::default());
+        lines.push(field_line("Password", a.password.expose(), 9, false));
+    }
     put_scrolled(frame, area, lines, cursor_line);
 }
 
