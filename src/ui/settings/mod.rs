@@ -158,9 +158,14 @@ fn draw_keys(frame: &mut Frame, area: Rect, state: &State) {
 /// The cells the profile picture takes in the profile tab's body (`None` when too small).
 fn picture_cells(inner: Rect) -> Option<Rect> {
     // Two columns per row make a square; a caption row stays below it.
-    let rows = inner.height.saturating_sub(2).min(8);
+    // The details beside it need about 36 columns.
+    let rows = inner
+        .height
+        .saturating_sub(2)
+        .min(8)
+        .min(inner.width.saturating_sub(36) / 2);
     let cols = rows * 2;
-    if rows < 3 || inner.width < cols + 30 {
+    if rows < 3 {
         return None;
     }
     Some(Rect {

@@ -153,7 +153,7 @@ pub fn webdav(frame: &mut Frame, area: Rect, state: &State) {
         Line::default(),
     ];
     // Name, root and password share what the flags leave.
-    let flags_w = 8;
+    let flags_w = 9;
     let rest = w.saturating_sub(flags_w + 3);
     let (name_w, root_w) = (rest * 3 / 10, rest * 4 / 10);
     let pass_w = rest.saturating_sub(name_w + root_w);
@@ -163,7 +163,7 @@ pub fn webdav(frame: &mut Frame, area: Rect, state: &State) {
             text::pad("NAME", name_w),
             text::pad("ROOT", root_w),
             text::pad("PASSWORD", pass_w),
-            "RO PROXY"
+            "RO  PROXY"
         ),
         theme::header(),
     )));
@@ -183,11 +183,11 @@ pub fn webdav(frame: &mut Frame, area: Rect, state: &State) {
         };
         let yes = |b: bool| if b { "yes" } else { "no" };
         let cells = format!(
-            "{} {} {} {:<2} {}",
+            "{} {} {} {:<3} {}",
             text::pad(&text::fit(&text::safe(&a.name), name_w), name_w),
             text::pad(&text::fit(&text::safe(&root), root_w), root_w),
             text::pad(&text::fit(&text::safe(&password), pass_w), pass_w),
-            if a.read_only() { "✓" } else { "" },
+            yes(a.read_only()),
             yes(a.proxy())
         );
         let style = if selected {
