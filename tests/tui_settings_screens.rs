@@ -411,3 +411,85 @@ fn loading_and_a_load_error() {
         snap("settings_load_error", size, &state);
     }
 }
+
+fn sign_in_screen(size: (u16, u16)) -> State {
+    let mut s = Startup::new(PathBuf::from("/home/me/work"));
+    s.account = Account {
+        server: "https://drive.example.com".into(),
+        email: "new@example.com".into(),
+        nickname: String::new(),
+    };
+    let mut state = State::new(s);
+    update(
+        &mut state,
+        Msg::Resize {
+            width: size.0,
+            height: size.1,
+        },
+    );
+    state
+}
+
+#[test]
+fn sign_up_form_with_a_captcha() {
+    // A small two-tone picture stands in for the server's CAPTCHA image.
+    let picture = reve::app::msg::Picture {
+        width: 24,
+        height: 6,
+        pixels: (0..24 * 6)
+            .map(|i| if i % 3 == 0 { [0, 0, 0] } else { [250, 250, 250] })
+            .collect(),
+    };
+    for size in SIZES {
+        let mut state = sign_in_screen(size);
+        let commands = press(&mut state, "ctrl-n");
+        answer(
+            &mut state,
+            &commands,
+            |c| matches!(c, SettingsCall::SignInHelp { reset: false, .. }),
+            Ok(SettingsReply::SignInHelp {
+                server: "https://drive.example.com".into(),
+                reset: false,
+                challenge: Some(reve::app::msg::CaptchaChallenge {
+                    ticket: "t1".into(),
+                    picture: Some(picture.clone()),
+                }),
+            }),
+        );
+        press(&mut state, "tab");
+        type_text(&mut state, "short");
+        press(&mut state, "tab");
+        type_text(&mut state, "short");
+        press(&mut state, "enter");
+        snap("sign_up_form", size, &state);
+    }
+}
+
+#[test]
+fn password_reset_link_form() {
+    for size in SIZES {
+        let mut state = sign_in_screen(size);
+        let commands = press(&mut state, "ctrl-r");
+        let commands = answer(
+            &mut state,
+            &commands,
+            |c| matches!(c, SettingsCall::SignInHelp { reset: true, .. }),
+            Ok(SettingsReply::SignInHelp {
+                server: "https://drive.example.com".into(),
+                reset: true,
+                challenge: None,
+            }),
+        );
+        assert!(commands.is_empty());
+        let commands = press(&mut state, "enter");
+        answer(
+            &mut state,
+            &commands,
+            |c| matches!(c, SettingsCall::SendReset { .. }),
+            Ok(SettingsReply::ResetMailSent {
+                email: "new@example.com".into(),
+            }),
+        );
+        snap("password_reset_link", size, &state);
+    }
+}

@@ -106,6 +106,26 @@ impl Harness {
         }
     }
 
+    /// The sign-in screen of `server`, nobody signed in.
+    fn signed_out(server: &DemoHandle) -> Harness {
+        let (commands, events) = worker::spawn(WorkerSetup::default());
+        let mut startup = Startup::new(std::env::temp_dir());
+        startup.account = Account {
+            server: server.base_url(),
+            email: String::new(),
+            nickname: String::new(),
+        };
+        Harness {
+            state: State::new(startup),
+            commands,
+            events,
+            terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
+            slot: ImageSlot::default(),
+            printer: FakePrinter::default(),
+            clipboard: Vec::new(),
+        }
+    }
+
     fn perform(&mut self, commands: Vec<Command>) {
         for c in commands {
             match c {
@@ -520,4 +540,73 @@ async fn a_wrong_current_password_is_shown_in_place() {
     // Nothing changed on the server.
     let client = demo_client(&server.base_url()).await;
     client.me().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_on_the_sign_in_screen_then_sign_in() {
+    let server = seeded_server().await;
+    let mut h = Harness::signed_out(&server);
+    assert_eq!(h.state.screen, Screen::SignIn);
+    h.press("ctrl-n").await;
+    assert!(h.state.settings.form.is_some(), "{:?}", h.state.signin.error);
+    assert!(h.screen_text().contains("Create an account"), "{}", h.screen_text());
+    h.type_text("newcomer@example.com").await;
+    h.press("tab").await;
+    h.type_text("newcomer-pass").await;
+    h.press("tab").await;
+    h.type_text("newcomer-pass").await;
+    h.press("enter").await;
+    assert!(h.state.settings.form.is_none(), "{}", h.form_error());
+    assert_eq!(
+        h.state.signin.notice.as_deref(),
+        Some("Account created: sign in with it.")
+    );
+    assert_eq!(h.state.signin.email.value(), "newcomer@example.com");
+    h.type_text("newcomer-pass").await;
+    h.press("enter").await;
+    assert_eq!(h.state.screen, Screen::Browser, "{:?}", h.state.signin.error);
+    // The same address again is refused in place.
+    let mut again = Harness::signed_out(&server);
+    again.press("ctrl-n").await;
+    again.type_text("newcomer@example.com").await;
+    again.press("tab").await;
+    again.type_text("whatever-1").await;
+    again.press("tab").await;
+    again.type_text("whatever-1").await;
+    again.press("enter").await;
+    assert!(again.form_error().contains("40032"), "{}", again.form_error());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_reset_mails_a_link_and_a_wrong_link_is_refused() {
+    let server = seeded_server().await;
+    let mut h = Harness::signed_out(&server);
+    h.press("ctrl-r").await;
+    h.type_text(seed::DEMO_EMAIL).await;
+    h.press("enter").await;
+    let form = h.state.settings.form.as_ref().expect("the link form");
+    assert!(matches!(form.purpose, FormPurpose::ResetLink { .. }), "{}", h.form_error());
+    assert!(h.screen_text().contains("Paste it here"), "{}", h.screen_text());
+    let me = demo_client(&server.base_url()).await.me().await.unwrap();
+    h.type_text(&format!(
+        "{}/session/reset?id={}&secret=not-the-secret",
+        server.base_url(),
+        me.id
+    ))
+    .await;
+    h.press("tab").await;
+    h.type_text("another-pass").await;
+    h.press("tab").await;
+    h.type_text("another-pass").await;
+    h.press("enter").await;
+    assert!(h.state.settings.form.is_some());
+    assert!(!h.form_error().is_empty());
+    // The old password still works.
+    demo_client(&server.base_url()).await;
+    // An unknown address is said in place.
+    let mut other = Harness::signed_out(&server);
+    other.press("ctrl-r").await;
+    other.type_text("nobody@example.com").await;
+    other.press("enter").await;
+    assert!(other.form_error().contains("40021"), "{}", other.form_error());
 }

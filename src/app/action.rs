@@ -176,6 +176,8 @@ actions! {
     RemoveItem = "remove": "Delete the highlighted WebDAV account or passkey",
     Reveal = "reveal": "Show or hide the highlighted WebDAV password",
     CopyCredentials = "copy_credentials": "Copy the WebDAV URL, user name and password",
+    SignUp = "sign_up": "Create an account on this server (when it allows sign-ups)",
+    ResetPassword = "reset_password": "Forgot the password: mail a reset link, then set a new one",
 }
 
 impl Action {
@@ -298,6 +300,8 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::SettingsForm, "esc", Action::Dismiss),
     (Context::SettingsForm, "tab, down", Action::NextField),
     (Context::SettingsForm, "backtab, up", Action::PrevField),
+    (Context::SignIn, "ctrl-n", Action::SignUp),
+    (Context::SignIn, "ctrl-r", Action::ResetPassword),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

@@ -18,7 +18,10 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
     match state.screen {
-        Screen::SignIn => signin::draw(frame, area, state),
+        Screen::SignIn => {
+            signin::draw(frame, area, state);
+            settings::draw_sign_in_form(frame, area, state);
+        }
         Screen::Browser => {
             let l = layout::browser(area);
             panes::draw(frame, &l, state);

@@ -204,6 +204,12 @@ impl Worker {
                     });
                 }
             }
+            Command::Settings { req, call } if call.is_anonymous() => {
+                self.job(req, async move {
+                    let reply = settings::run_anonymous(call).await;
+                    events.send(WorkerEvent::Settings { req, reply });
+                });
+            }
             Command::Settings { req, call } => {
                 let Some(c) = client else {
                     events.send(WorkerEvent::Settings {

@@ -4,7 +4,8 @@
 use super::convert::failure;
 use crate::account;
 use crate::api::models::{ConfigSection, DavAccount};
-use crate::api::{Avatar, Client, LoginOutcome};
+use crate::api::{ApiError, Avatar, Client, ClientConfig, LoginOutcome, SignUpOutcome};
+use crate::app::msg::CaptchaChallenge;
 use crate::app::msg::Failure;
 use crate::app::settings::{AvatarPicture, ProInfo, Profile, SettingsCall, SettingsReply};
 use crate::avatar::{self, AvatarError};
@@ -137,6 +138,127 @@ pub async fn run(client: &Client, call: SettingsCall) -> Result<SettingsReply, F
             client.redeem_gift_code(&code).await.map_err(api)?;
             Ok(SettingsReply::Redeemed { code })
         }
+        anonymous => run_anonymous(anonymous).await,
+    }
+}
+
+/// `40026 "CAPTCHA not match."`
+const CAPTCHA_MISMATCH: i64 = 40026;
+
+/// A client for `server` without a session; checks that it is a Cloudreve v4 server.
+async fn anonymous_client(server: &str) -> Result<Client, Failure> {
+    let client = Client::new(ClientConfig::new(server)).map_err(api)?;
+    client.detect().await.map_err(api)?;
+    Ok(client)
+}
+
+/// A refused CAPTCHA becomes a fresh picture; other refusals stay failures.
+async fn or_new_captcha(client: &Client, e: ApiError) -> Result<SettingsReply, Failure> {
+    if e.is_code(CAPTCHA_MISMATCH)
+        && let Ok(challenge) = challenge(client).await
+    {
+        return Ok(SettingsReply::NewCaptcha {
+            challenge,
+            message: "Wrong CAPTCHA; here is a new one".into(),
+        });
+    }
+    Err(api(e))
+}
+
+async fn challenge(client: &Client) -> Result<CaptchaChallenge, ApiError> {
+    let c = client.captcha().await?;
+    Ok(CaptchaChallenge {
+        picture: super::session::decode_picture(&c.image),
+        ticket: c.ticket,
+    })
+}
+
+/// The sign-in screen's requests: sign-up and password reset, without a session.
+pub async fn run_anonymous(call: SettingsCall) -> Result<SettingsReply, Failure> {
+    match call {
+        SettingsCall::SignInHelp { server, reset } => {
+            let client = anonymous_client(&server).await?;
+            let login = client
+                .site_config(ConfigSection::Login)
+                .await
+                .map_err(api)?;
+            if !reset && !login.register_enabled {
+                return Err(Failure::msg(
+                    "This server does not take new accounts; ask its administrator",
+                ));
+            }
+            let wants = if reset {
+                login.forget_captcha
+            } else {
+                login.reg_captcha
+            };
+            let challenge = if wants {
+                let basic = client
+                    .site_config(ConfigSection::Basic)
+                    .await
+                    .map_err(api)?;
+                let kind = basic.captcha_type.unwrap_or_default();
+                if !kind.is_empty() && kind != "normal" {
+                    // reCAPTCHA, Turnstile and Cap run JavaScript in a browser.
+                    return Err(Failure::msg(format!(
+                        "This server asks for a browser CAPTCHA ({kind}): use its web interface"
+                    )));
+                }
+                Some(challenge(&client).await.map_err(api)?)
+            } else {
+                None
+            };
+            Ok(SettingsReply::SignInHelp {
+                server: client.base_url().to_string(),
+                reset,
+                challenge,
+            })
+        }
+        SettingsCall::SignUp { server, request } => {
+            let client = anonymous_client(&server).await?;
+            match client.sign_up(&request).await {
+                Ok(outcome) => Ok(SettingsReply::SignedUp {
+                    email: request.email.clone(),
+                    activation_required: matches!(outcome, SignUpOutcome::ActivationRequired),
+                }),
+                Err(e) => or_new_captcha(&client, e).await,
+            }
+        }
+        SettingsCall::SendReset {
+            server,
+            email,
+            captcha,
+        } => {
+            let client = anonymous_client(&server).await?;
+            let sent = match &captcha {
+                Some(c) => {
+                    client
+                        .send_password_reset_with_captcha(&email, &c.text, &c.ticket)
+                        .await
+                }
+                None => client.send_password_reset(&email).await,
+            };
+            match sent {
+                Ok(()) => Ok(SettingsReply::ResetMailSent { email }),
+                Err(e) => or_new_captcha(&client, e).await,
+            }
+        }
+        SettingsCall::ResetPassword {
+            server,
+            user_id,
+            secret,
+            password,
+        } => {
+            let client = anonymous_client(&server).await?;
+            client
+                .reset_password(&user_id, password.expose(), &secret)
+                .await
+                .map_err(api)?;
+            Ok(SettingsReply::PasswordReset)
+        }
+        other => Err(Failure::msg(format!(
+            "{other:?} needs a signed-in session"
+        ))),
     }
 }
 

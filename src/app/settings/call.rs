@@ -42,6 +42,39 @@ pub enum SettingsCall {
     DeleteDav { id: String },
     GiftCheck { code: String },
     GiftRedeem { code: String },
+    // From the sign-in screen, without a session:
+    /// Does `server` allow sign-ups (or password resets), and with which CAPTCHA?
+    SignInHelp { server: String, reset: bool },
+    SignUp {
+        server: String,
+        request: crate::api::models::SignUpRequest,
+    },
+    /// `POST /user/reset`: mail a reset link.
+    SendReset {
+        server: String,
+        email: String,
+        captcha: Option<crate::app::command::CaptchaAnswer>,
+    },
+    /// `PATCH /user/reset/:id` with the id and secret of the mailed link.
+    ResetPassword {
+        server: String,
+        user_id: String,
+        secret: String,
+        password: Secret,
+    },
+}
+
+impl SettingsCall {
+    /// Calls made from the sign-in screen, without a session.
+    pub fn is_anonymous(&self) -> bool {
+        matches!(
+            self,
+            SettingsCall::SignInHelp { .. }
+                | SettingsCall::SignUp { .. }
+                | SettingsCall::SendReset { .. }
+                | SettingsCall::ResetPassword { .. }
+        )
+    }
 }
 
 /// A successful answer.
@@ -66,6 +99,20 @@ pub enum SettingsReply {
     DavDeleted { id: String },
     Gift { code: String, summary: String },
     Redeemed { code: String },
+    /// The server allows it; `challenge` when it wants a CAPTCHA with it.
+    SignInHelp {
+        server: String,
+        reset: bool,
+        challenge: Option<crate::app::msg::CaptchaChallenge>,
+    },
+    SignedUp { email: String, activation_required: bool },
+    ResetMailSent { email: String },
+    PasswordReset,
+    /// The CAPTCHA was wrong: a new one, and the server's words.
+    NewCaptcha {
+        challenge: crate::app::msg::CaptchaChallenge,
+        message: String,
+    },
 }
 
 /// Everything the profile and preferences tabs show.

@@ -5,6 +5,7 @@
 
 pub mod call;
 mod replies;
+pub mod signup;
 mod update;
 
 #[cfg(test)]
@@ -13,6 +14,7 @@ mod tests;
 
 pub use call::{AvatarPicture, Profile, ProInfo, SettingsCall, SettingsReply};
 pub use replies::{on_reply, sign_out_done};
+pub use signup::start as start_sign_in_help;
 pub use update::{close, context, dav_url, on_action, on_paste, on_text_key, open};
 use update::clamp_cursors;
 
@@ -218,6 +220,33 @@ pub enum FormPurpose {
         id: Option<String>,
     },
     GiftCode,
+    /// On the sign-in screen: a new account on `server`.
+    SignUp {
+        server: String,
+        challenge: Option<crate::app::msg::CaptchaChallenge>,
+    },
+    /// On the sign-in screen: mail a reset link.
+    ResetMail {
+        server: String,
+        challenge: Option<crate::app::msg::CaptchaChallenge>,
+    },
+    /// On the sign-in screen: the link from the mail and the new password.
+    ResetLink {
+        server: String,
+        email: String,
+    },
+}
+
+impl FormPurpose {
+    /// The CAPTCHA shown with the form, if any.
+    pub fn challenge(&self) -> Option<&crate::app::msg::CaptchaChallenge> {
+        match self {
+            FormPurpose::SignUp { challenge, .. } | FormPurpose::ResetMail { challenge, .. } => {
+                challenge.as_ref()
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A popup form over the tab.

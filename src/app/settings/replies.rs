@@ -11,7 +11,7 @@ use crate::account;
 use crate::api::codes;
 use crate::app::command::{Command, RequestId};
 use crate::app::msg::Failure;
-use crate::app::state::State;
+use crate::app::state::{Screen, State};
 use crate::app::update::signin;
 
 pub fn on_reply(
@@ -34,7 +34,7 @@ fn on_failure(
     waiting: Waiting,
     failure: Failure,
 ) -> Vec<Command> {
-    if failure.signed_out {
+    if failure.signed_out && state.screen != Screen::SignIn {
         let mut commands = close(state);
         commands.extend(signin::session_expired(state));
         return commands;
@@ -55,6 +55,11 @@ fn on_failure(
         {
             t.set("");
         }
+        return Vec::new();
+    }
+    if state.screen == Screen::SignIn {
+        // A sign-up or reset question the server refused: said on the sign-in form.
+        state.signin.error = Some(failure.message);
         return Vec::new();
     }
     match waiting {
@@ -290,6 +295,11 @@ fn on_success(state: &mut State, req: RequestId, reply: SettingsReply) -> Vec<Co
                 danger: false,
             });
         }
+        reply @ (SettingsReply::SignInHelp { .. }
+        | SettingsReply::SignedUp { .. }
+        | SettingsReply::ResetMailSent { .. }
+        | SettingsReply::PasswordReset
+        | SettingsReply::NewCaptcha { .. }) => return super::signup::on_reply(state, req, reply),
         SettingsReply::Redeemed { .. } => {
             note(state, "Gift code redeemed");
             return vec![request(state, Waiting::Load, SettingsCall::Load)];

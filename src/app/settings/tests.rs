@@ -597,3 +597,196 @@ fn a_gift_code_is_checked_then_redeemed() {
     let (_, c) = call(&reply(&mut s, req, Ok(SettingsReply::Redeemed { code: "GIFT-1".into() })));
     assert_eq!(c, SettingsCall::Load);
 }
+
+fn signed_out() -> State {
+    let mut s = Startup::new(PathBuf::from("/home/me"));
+    s.account = Account {
+        server: "https://drive.example.com".into(),
+        email: "new@example.com".into(),
+        nickname: String::new(),
+    };
+    State::new(s)
+}
+
+fn challenge(ticket: &str) -> crate::app::msg::CaptchaChallenge {
+    crate::app::msg::CaptchaChallenge {
+        ticket: ticket.into(),
+        picture: None,
+    }
+}
+
+#[test]
+fn sign_up_from_the_sign_in_screen_with_a_captcha() {
+    let mut s = signed_out();
+    assert_eq!(s.screen, Screen::SignIn);
+    let (req, c) = call(&press(&mut s, "ctrl-n"));
+    assert_eq!(
+        c,
+        SettingsCall::SignInHelp {
+            server: "https://drive.example.com".into(),
+            reset: false
+        }
+    );
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::SignInHelp {
+            server: "https://drive.example.com".into(),
+            reset: false,
+            challenge: Some(challenge("t1")),
+        }),
+    );
+    assert_eq!(
+        crate::app::update::current_context(&s),
+        crate::app::action::Context::SettingsForm
+    );
+    let form = s.settings.form.as_ref().unwrap();
+    assert_eq!(form.value(0), "new@example.com");
+    assert_eq!(form.fields.len(), 4, "e-mail, password twice, CAPTCHA");
+    press(&mut s, "tab");
+    type_text(&mut s, "secret-1");
+    press(&mut s, "tab");
+    type_text(&mut s, "secret-1");
+    // The CAPTCHA is required.
+    assert!(press(&mut s, "enter").is_empty());
+    assert!(s.settings.form.as_ref().unwrap().error.as_deref().unwrap().contains("CAPTCHA"));
+    press(&mut s, "tab");
+    type_text(&mut s, "ab12");
+    let (req, c) = call(&press(&mut s, "enter"));
+    let SettingsCall::SignUp { request, .. } = c else {
+        panic!("{c:?}")
+    };
+    assert_eq!(request.email, "new@example.com");
+    assert_eq!(request.password.expose(), "secret-1");
+    assert_eq!(request.captcha.as_deref(), Some("ab12"));
+    assert_eq!(request.ticket.as_deref(), Some("t1"));
+    // A wrong CAPTCHA: a new picture, the answer cleared, the rest kept.
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::NewCaptcha {
+            challenge: challenge("t2"),
+            message: "Wrong CAPTCHA; here is a new one".into(),
+        }),
+    );
+    let form = s.settings.form.as_ref().unwrap();
+    assert_eq!(form.purpose.challenge().unwrap().ticket, "t2");
+    assert_eq!(form.value(3), "");
+    assert_eq!(form.value(1), "secret-1");
+    assert_eq!(form.focus, 3);
+    type_text(&mut s, "cd34");
+    let (req, _) = call(&press(&mut s, "enter"));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::SignedUp {
+            email: "new@example.com".into(),
+            activation_required: true,
+        }),
+    );
+    assert!(s.settings.form.is_none());
+    assert_eq!(s.screen, Screen::SignIn);
+    assert!(s.signin.notice.as_deref().unwrap().contains("activation link"));
+}
+
+#[test]
+fn a_refused_sign_up_is_said_on_the_sign_in_form() {
+    let mut s = signed_out();
+    let (req, _) = call(&press(&mut s, "ctrl-n"));
+    reply(
+        &mut s,
+        req,
+        Err(Failure::msg("This server does not take new accounts; ask its administrator")),
+    );
+    assert!(s.settings.form.is_none());
+    assert_eq!(s.screen, Screen::SignIn);
+    assert!(s.signin.error.as_deref().unwrap().contains("does not take new accounts"));
+    // Esc leaves a form; the sign-in fields keep their text.
+    let (req, _) = call(&press(&mut s, "ctrl-r"));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::SignInHelp {
+            server: "https://drive.example.com".into(),
+            reset: true,
+            challenge: None,
+        }),
+    );
+    press(&mut s, "esc");
+    assert!(s.settings.form.is_none());
+    assert_eq!(s.signin.email.value(), "new@example.com");
+}
+
+#[test]
+fn password_reset_mails_a_link_then_takes_it_with_the_new_password() {
+    let mut s = signed_out();
+    let (req, _) = call(&press(&mut s, "ctrl-r"));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::SignInHelp {
+            server: "https://drive.example.com".into(),
+            reset: true,
+            challenge: None,
+        }),
+    );
+    let (req, c) = call(&press(&mut s, "enter"));
+    assert_eq!(
+        c,
+        SettingsCall::SendReset {
+            server: "https://drive.example.com".into(),
+            email: "new@example.com".into(),
+            captcha: None
+        }
+    );
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::ResetMailSent {
+            email: "new@example.com".into(),
+        }),
+    );
+    assert!(matches!(
+        s.settings.form.as_ref().unwrap().purpose,
+        FormPurpose::ResetLink { .. }
+    ));
+    update(
+        &mut s,
+        Msg::Paste("https://drive.example.com/session/reset?id=lx2fj&secret=S3cr3t".into()),
+    );
+    press(&mut s, "tab");
+    type_text(&mut s, "fresh-pass");
+    press(&mut s, "tab");
+    type_text(&mut s, "fresh-pass");
+    let (req, c) = call(&press(&mut s, "enter"));
+    match c {
+        SettingsCall::ResetPassword {
+            user_id,
+            secret,
+            password,
+            ..
+        } => {
+            assert_eq!(user_id, "lx2fj");
+            assert_eq!(secret, "S3cr3t");
+            assert_eq!(password.expose(), "fresh-pass");
+        }
+        other => panic!("{other:?}"),
+    }
+    reply(&mut s, req, Ok(SettingsReply::PasswordReset));
+    assert!(s.settings.form.is_none());
+    assert!(s.signin.notice.as_deref().unwrap().starts_with("Password changed"));
+}
+
+#[test]
+fn reset_links_are_read_from_the_mail() {
+    assert_eq!(
+        signup::reset_link("https://d.example/session/reset?id=ab&secret=cd").unwrap(),
+        ("ab".to_string(), "cd".to_string())
+    );
+    assert_eq!(
+        signup::reset_link(" https://d.example/session/reset?sign=cd&id=ab ").unwrap(),
+        ("ab".to_string(), "cd".to_string())
+    );
+    assert!(signup::reset_link("https://d.example/session/reset?id=ab").is_err());
+    assert!(signup::reset_link("not a link").is_err());
+}

@@ -586,6 +586,15 @@ fn submit(state: &mut State) -> Vec<Command> {
             }
             SettingsCall::GiftCheck { code }
         }
+        FormPurpose::SignUp { .. } | FormPurpose::ResetMail { .. } | FormPurpose::ResetLink { .. } => {
+            match super::signup::submit_call(form) {
+                Ok(call) => call,
+                Err(e) => {
+                    form_or_note_error(state, e);
+                    return Vec::new();
+                }
+            }
+        }
     };
     let command = request(state, Waiting::Form, call);
     mark_form_busy(state, &command);

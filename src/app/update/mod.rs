@@ -40,6 +40,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 /// Which key table applies right now.
 pub fn current_context(state: &State) -> Context {
     if state.screen == Screen::SignIn {
+        // Sign-up and password-reset forms sit over the sign-in screen.
+        if state.settings.form.is_some() {
+            return Context::SettingsForm;
+        }
         return Context::SignIn;
     }
     if state.screen == Screen::Settings && state.modal.is_none() {
@@ -95,7 +99,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             state.modal = Some(Modal::Help(HelpView::default()));
             Vec::new()
         }
-        (c, a) if state.screen == Screen::Settings && state.modal.is_none() => {
+        (c, a) if settings_has_keys(state) => {
             crate::app::settings::on_action(state, c, a)
         }
         (Context::Browser, a) => browser::on_action(state, a),
@@ -107,7 +111,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
 
 /// A key no table claimed: text for whatever field has the keyboard.
 fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command> {
-    if state.screen == Screen::Settings && state.modal.is_none() {
+    if settings_has_keys(state) {
         return crate::app::settings::on_text_key(state, key);
     }
     match context {
@@ -122,7 +126,7 @@ fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command>
 }
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
-    if state.screen == Screen::Settings && state.modal.is_none() {
+    if settings_has_keys(state) {
         return crate::app::settings::on_paste(state, text);
     }
     match current_context(state) {
@@ -136,6 +140,15 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
         // A share link pasted onto the browser opens it.
         Context::Browser => browser::open_link(state, state.focus, text.trim()),
         _ => Vec::new(),
+    }
+}
+
+/// The settings screen, or a sign-up/reset form over the sign-in screen, takes the keys.
+fn settings_has_keys(state: &State) -> bool {
+    match state.screen {
+        Screen::Settings => state.modal.is_none(),
+        Screen::SignIn => state.settings.form.is_some(),
+        Screen::Browser => false,
     }
 }
 

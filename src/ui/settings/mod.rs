@@ -155,6 +155,13 @@ fn draw_keys(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }
 
+/// A sign-up or password-reset form over the sign-in screen.
+pub fn draw_sign_in_form(frame: &mut Frame, area: Rect, state: &State) {
+    if let Some(form) = &state.settings.form {
+        popup::form(frame, area, state, form);
+    }
+}
+
 /// The cells the profile picture takes in the profile tab's body (`None` when too small).
 fn picture_cells(inner: Rect) -> Option<Rect> {
     // Two columns per row make a square; a caption row stays below it.

@@ -49,14 +49,31 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             vec!["Space switches read-only and proxy.".to_string()],
             &[][..],
         ),
+        FormPurpose::SignUp { server, .. } => (
+            vec![format!("A new account on {server}.")],
+            &[][..],
+        ),
+        FormPurpose::ResetMail { .. } => (
+            vec!["The server mails a link to set a new password.".to_string()],
+            &[][..],
+        ),
+        FormPurpose::ResetLink { email, .. } => (
+            vec![format!(
+                "A link was mailed to {email}. Paste it here with the new password (it works once, for an hour)."
+            )],
+            &[][..],
+        ),
         _ => (Vec::new(), &[][..]),
     };
+    // A CAPTCHA picture, drawn with half blocks above the fields.
+    let captcha = form.purpose.challenge();
+    let captcha_rows = captcha.map_or(0, |c| c.picture.as_ref().map_or(1, |p| p.height.div_ceil(2)) + 1);
     let intro_rows: u16 = intro
         .iter()
         .map(|l| text::wrap(&text::safe(l), inner_w).len() as u16)
         .sum();
     let fields = form.fields.len() as u16;
-    let base = intro_rows + fields + error_rows + 4;
+    let base = intro_rows + fields + error_rows + 4 + captcha_rows;
     // The QR code only when the whole of it fits; the secret is enough to type in.
     let qr_w = qr.first().map_or(0, |l| l.chars().count()) as u16;
     let show_qr = !qr.is_empty() && base + qr.len() as u16 + 1 <= area.height && qr_w + 2 <= width;
@@ -103,6 +120,27 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
         y = y.min(bottom);
     }
     y += u16::from(!intro.is_empty() && !show_qr);
+    if let Some(c) = captcha
+        && y < bottom
+    {
+        match &c.picture {
+            Some(p) => {
+                let r = Rect {
+                    y,
+                    height: p.height.div_ceil(2).min(bottom - y),
+                    ..inner
+                };
+                crate::ui::signin::draw_picture(frame.buffer_mut(), r, p);
+            }
+            None => {
+                frame.render_widget(
+                    Paragraph::new("(the CAPTCHA picture cannot be shown)").style(theme::notice()),
+                    Rect { y, height: 1, ..inner },
+                );
+            }
+        }
+        y += captcha_rows;
+    }
     for (i, field) in form.fields.iter().enumerate() {
         if y >= bottom {
             break;
