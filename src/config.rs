@@ -253,7 +253,10 @@ mod tests {
         );
         assert!(err.contains("image_protocol"), "{err}");
         assert!(err.contains("unknown variant `sixels`"), "{err}");
-        assert!(err.contains("blocks"), "the accepted values are named: {err}");
+        assert!(
+            err.contains("blocks"),
+            "the accepted values are named: {err}"
+        );
     }
 
     #[test]

@@ -79,8 +79,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         clipboard: Box::new(osc52_copy),
     };
     let mut printer = ui::image::ViuerPrinter { protocol };
-    let result =
-        event_loop_with_images(&mut terminal, State::new(startup), io, &mut printer).await;
+    let result = event_loop_with_images(&mut terminal, State::new(startup), io, &mut printer).await;
     if terminal.show_cursor().is_err() {
         // The terminal is gone (SIGHUP): ratatui's drop would retry and report the failure
         // on stderr, which is gone too and panics. Nothing is left to clean up on it.
@@ -215,7 +214,11 @@ pub struct LoopIo {
 
 /// Runs until the user quits, the input ends or a stop signal arrives. Generic over the
 /// backend so tests drive it on a `TestBackend`.
-pub async fn event_loop<B>(terminal: &mut Terminal<B>, state: State, io: LoopIo) -> anyhow::Result<()>
+pub async fn event_loop<B>(
+    terminal: &mut Terminal<B>,
+    state: State,
+    io: LoopIo,
+) -> anyhow::Result<()>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,

@@ -437,7 +437,13 @@ fn sign_up_form_with_a_captcha() {
         width: 24,
         height: 6,
         pixels: (0..24 * 6)
-            .map(|i| if i % 3 == 0 { [0, 0, 0] } else { [250, 250, 250] })
+            .map(|i| {
+                if i % 3 == 0 {
+                    [0, 0, 0]
+                } else {
+                    [250, 250, 250]
+                }
+            })
             .collect(),
     };
     for size in SIZES {

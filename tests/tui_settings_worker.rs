@@ -247,7 +247,10 @@ async fn no_picture_shows_initials_then_an_upload_is_printed() {
     assert_eq!(h.state.screen, Screen::Settings);
     // The demo account has no picture (404): initials, nothing printed.
     assert!(
-        matches!(&h.state.settings.avatar, AvatarView::Initials { note: None, .. }),
+        matches!(
+            &h.state.settings.avatar,
+            AvatarView::Initials { note: None, .. }
+        ),
         "{:?}",
         h.state.settings.avatar
     );
@@ -435,7 +438,11 @@ async fn two_factor_on_sign_out_sign_in_with_a_code_then_off() {
     assert!(h.screen_text().contains(&secret), "{}", h.screen_text());
     h.type_text(&totp_now(&secret)).await;
     h.press("enter").await;
-    assert!(h.note().starts_with("Two-factor authentication is on"), "{}", h.form_error());
+    assert!(
+        h.note().starts_with("Two-factor authentication is on"),
+        "{}",
+        h.form_error()
+    );
     // Sign out: back to the sign-in screen.
     h.press("j enter y").await;
     assert_eq!(h.state.screen, Screen::SignIn);
@@ -445,7 +452,12 @@ async fn two_factor_on_sign_out_sign_in_with_a_code_then_off() {
     assert_eq!(h.state.screen, Screen::SignIn);
     h.type_text(&totp_now(&secret)).await;
     h.press("enter").await;
-    assert_eq!(h.state.screen, Screen::Browser, "{:?}", h.state.signin.error);
+    assert_eq!(
+        h.state.screen,
+        Screen::Browser,
+        "{:?}",
+        h.state.signin.error
+    );
     // And off again, with a code.
     h.press("comma 3 j enter").await;
     assert_eq!(
@@ -454,7 +466,12 @@ async fn two_factor_on_sign_out_sign_in_with_a_code_then_off() {
     );
     h.type_text(&totp_now(&secret)).await;
     h.press("enter").await;
-    assert_eq!(h.note(), "Two-factor authentication is off", "{}", h.form_error());
+    assert_eq!(
+        h.note(),
+        "Two-factor authentication is off",
+        "{}",
+        h.form_error()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -468,7 +485,12 @@ async fn webdav_accounts_round_trip() {
     h.clear_field().await;
     h.type_text("/Documents").await;
     h.press("tab space enter").await;
-    assert_eq!(h.note(), "WebDAV account “phone” saved", "{}", h.form_error());
+    assert_eq!(
+        h.note(),
+        "WebDAV account “phone” saved",
+        "{}",
+        h.form_error()
+    );
     let list = h.state.settings.dav.clone().unwrap();
     assert_eq!(list.len(), before + 1);
     let created = list.last().unwrap().clone();
@@ -492,13 +514,25 @@ async fn webdav_accounts_round_trip() {
     h.press("enter").await;
     h.type_text("-2").await;
     h.press("tab tab space enter").await;
-    let edited = h.state.settings.dav.clone().unwrap().last().unwrap().clone();
+    let edited = h
+        .state
+        .settings
+        .dav
+        .clone()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(edited.name, "phone-2");
     assert!(!edited.read_only());
     // The server agrees.
     let client = demo_client(&server.base_url()).await;
     let page = client.list_dav_accounts(100, None).await.unwrap();
-    assert!(page.accounts.iter().any(|a| a.id == edited.id && a.name == "phone-2"));
+    assert!(
+        page.accounts
+            .iter()
+            .any(|a| a.id == edited.id && a.name == "phone-2")
+    );
     // Delete, after a confirmation.
     h.press("d y").await;
     assert_eq!(h.note(), "WebDAV account deleted");
@@ -514,10 +548,18 @@ async fn a_preference_is_saved_and_the_server_value_shown() {
     h.clear_field().await;
     h.type_text("7").await;
     h.press("enter").await;
-    assert_eq!(h.note(), "Saved. Versions kept (0 = all): 7", "{}", h.form_error());
+    assert_eq!(
+        h.note(),
+        "Saved. Versions kept (0 = all): 7",
+        "{}",
+        h.form_error()
+    );
     let client = demo_client(&server.base_url()).await;
     assert_eq!(client.settings().await.unwrap().version_retention_max, 7);
-    assert!(h.screen_text().contains("Saved. Versions kept (0 = all): 7"));
+    assert!(
+        h.screen_text()
+            .contains("Saved. Versions kept (0 = all): 7")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -548,8 +590,16 @@ async fn sign_up_on_the_sign_in_screen_then_sign_in() {
     let mut h = Harness::signed_out(&server);
     assert_eq!(h.state.screen, Screen::SignIn);
     h.press("ctrl-n").await;
-    assert!(h.state.settings.form.is_some(), "{:?}", h.state.signin.error);
-    assert!(h.screen_text().contains("Create an account"), "{}", h.screen_text());
+    assert!(
+        h.state.settings.form.is_some(),
+        "{:?}",
+        h.state.signin.error
+    );
+    assert!(
+        h.screen_text().contains("Create an account"),
+        "{}",
+        h.screen_text()
+    );
     h.type_text("newcomer@example.com").await;
     h.press("tab").await;
     h.type_text("newcomer-pass").await;
@@ -564,7 +614,12 @@ async fn sign_up_on_the_sign_in_screen_then_sign_in() {
     assert_eq!(h.state.signin.email.value(), "newcomer@example.com");
     h.type_text("newcomer-pass").await;
     h.press("enter").await;
-    assert_eq!(h.state.screen, Screen::Browser, "{:?}", h.state.signin.error);
+    assert_eq!(
+        h.state.screen,
+        Screen::Browser,
+        "{:?}",
+        h.state.signin.error
+    );
     // The same address again is refused in place.
     let mut again = Harness::signed_out(&server);
     again.press("ctrl-n").await;
@@ -574,7 +629,11 @@ async fn sign_up_on_the_sign_in_screen_then_sign_in() {
     again.press("tab").await;
     again.type_text("whatever-1").await;
     again.press("enter").await;
-    assert!(again.form_error().contains("40032"), "{}", again.form_error());
+    assert!(
+        again.form_error().contains("40032"),
+        "{}",
+        again.form_error()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -585,8 +644,16 @@ async fn password_reset_mails_a_link_and_a_wrong_link_is_refused() {
     h.type_text(seed::DEMO_EMAIL).await;
     h.press("enter").await;
     let form = h.state.settings.form.as_ref().expect("the link form");
-    assert!(matches!(form.purpose, FormPurpose::ResetLink { .. }), "{}", h.form_error());
-    assert!(h.screen_text().contains("Paste it here"), "{}", h.screen_text());
+    assert!(
+        matches!(form.purpose, FormPurpose::ResetLink { .. }),
+        "{}",
+        h.form_error()
+    );
+    assert!(
+        h.screen_text().contains("Paste it here"),
+        "{}",
+        h.screen_text()
+    );
     let me = demo_client(&server.base_url()).await.me().await.unwrap();
     h.type_text(&format!(
         "{}/session/reset?id={}&secret=not-the-secret",
@@ -608,5 +675,9 @@ async fn password_reset_mails_a_link_and_a_wrong_link_is_refused() {
     other.press("ctrl-r").await;
     other.type_text("nobody@example.com").await;
     other.press("enter").await;
-    assert!(other.form_error().contains("40021"), "{}", other.form_error());
+    assert!(
+        other.form_error().contains("40021"),
+        "{}",
+        other.form_error()
+    );
 }

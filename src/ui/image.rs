@@ -202,10 +202,19 @@ mod tests {
     fn auto_picks_by_terminal_and_tmux_means_blocks() {
         let plain = env(&[]);
         assert_eq!(decide(ImageProtocol::Auto, plain, || true), Protocol::Kitty);
-        assert_eq!(decide(ImageProtocol::Auto, plain, || false), Protocol::Blocks);
+        assert_eq!(
+            decide(ImageProtocol::Auto, plain, || false),
+            Protocol::Blocks
+        );
         let iterm = env(&[("TERM_PROGRAM", "iTerm.app")]);
-        assert_eq!(decide(ImageProtocol::Auto, iterm, || false), Protocol::Iterm);
-        let tmux = env(&[("TMUX", "/tmp/tmux-1000/default,1,0"), ("TERM_PROGRAM", "iTerm.app")]);
+        assert_eq!(
+            decide(ImageProtocol::Auto, iterm, || false),
+            Protocol::Iterm
+        );
+        let tmux = env(&[
+            ("TMUX", "/tmp/tmux-1000/default,1,0"),
+            ("TERM_PROGRAM", "iTerm.app"),
+        ]);
         let probed = std::cell::Cell::new(false);
         assert_eq!(
             decide(ImageProtocol::Auto, tmux, || {
@@ -220,11 +229,23 @@ mod tests {
     #[test]
     fn a_named_protocol_wins() {
         let tmux = env(&[("TMUX", "x")]);
-        assert_eq!(decide(ImageProtocol::Kitty, tmux, || false), Protocol::Kitty);
-        assert_eq!(decide(ImageProtocol::Iterm, tmux, || false), Protocol::Iterm);
+        assert_eq!(
+            decide(ImageProtocol::Kitty, tmux, || false),
+            Protocol::Kitty
+        );
+        assert_eq!(
+            decide(ImageProtocol::Iterm, tmux, || false),
+            Protocol::Iterm
+        );
         assert_eq!(decide(ImageProtocol::Off, env(&[]), || true), Protocol::Off);
-        assert_eq!(decide(ImageProtocol::Blocks, env(&[]), || true), Protocol::Blocks);
-        assert_eq!(decide(ImageProtocol::Sixel, env(&[]), || true), Protocol::Blocks);
+        assert_eq!(
+            decide(ImageProtocol::Blocks, env(&[]), || true),
+            Protocol::Blocks
+        );
+        assert_eq!(
+            decide(ImageProtocol::Sixel, env(&[]), || true),
+            Protocol::Blocks
+        );
     }
 
     #[derive(Default)]
@@ -232,8 +253,11 @@ mod tests {
 
     impl ImagePrinter for Recorder {
         fn print(&mut self, area: Rect, image: &DynamicImage) -> std::io::Result<()> {
-            self.0
-                .push(format!("print {area:?} {}x{}", image.width(), image.height()));
+            self.0.push(format!(
+                "print {area:?} {}x{}",
+                image.width(),
+                image.height()
+            ));
             Ok(())
         }
         fn erase(&mut self, area: Rect) -> std::io::Result<()> {
@@ -280,7 +304,9 @@ mod tests {
         let kinds: Vec<&str> = p.0.iter().map(|s| &s[..5]).collect();
         assert_eq!(
             kinds,
-            ["print", "erase", "print", "erase", "print", "erase", "print"]
+            [
+                "print", "erase", "print", "erase", "print", "erase", "print"
+            ]
         );
     }
 }

@@ -160,7 +160,10 @@ pub fn decode_picture(data_url: &str) -> Option<Picture> {
 /// Saves sessions for a profile: runs as its own task so a slow keyring never holds up the
 /// worker.
 pub enum PersistMsg {
-    SignedIn { account: Account, tokens: Tokens },
+    SignedIn {
+        account: Account,
+        tokens: Tokens,
+    },
     Refreshed(Tokens),
     /// This device signed out (settings screen): forget the profile's tokens, keep the
     /// profile so the sign-in form is filled in.

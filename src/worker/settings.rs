@@ -256,9 +256,7 @@ pub async fn run_anonymous(call: SettingsCall) -> Result<SettingsReply, Failure>
                 .map_err(api)?;
             Ok(SettingsReply::PasswordReset)
         }
-        other => Err(Failure::msg(format!(
-            "{other:?} needs a signed-in session"
-        ))),
+        other => Err(Failure::msg(format!("{other:?} needs a signed-in session"))),
     }
 }
 
@@ -271,8 +269,7 @@ fn capital(s: &str) -> String {
 
 /// The profile, settings and capacity together; the Pro lists when the server has them.
 pub async fn load(client: &Client) -> Result<Profile, Failure> {
-    let (me, settings, capacity) =
-        tokio::join!(client.me(), client.settings(), client.capacity());
+    let (me, settings, capacity) = tokio::join!(client.me(), client.settings(), client.capacity());
     let user = me.map_err(api)?;
     let settings = settings.map_err(api)?;
     Ok(Profile {

@@ -16,9 +16,14 @@ pub enum SettingsCall {
     /// them.
     Load,
     /// `GET /user/avatar/:id`, decoded off the loop.
-    Avatar { user_id: String, nocache: bool },
+    Avatar {
+        user_id: String,
+        nocache: bool,
+    },
     /// Read, crop, scale and encode a local picture, then `PUT /user/setting/avatar`.
-    UploadAvatar { path: PathBuf },
+    UploadAvatar {
+        path: PathBuf,
+    },
     /// `PUT /user/setting/avatar` with an empty body.
     UseGravatar,
     /// `PATCH /user/setting` with one field; answers with the settings as the server has them.
@@ -32,19 +37,36 @@ pub enum SettingsCall {
     },
     /// `GET /user/setting/2fa`: a new secret, with the site title for the authenticator app.
     PrepareTwoFa,
-    SetTwoFa { enabled: bool, code: String },
-    DeletePasskey { id: String },
+    SetTwoFa {
+        enabled: bool,
+        code: String,
+    },
+    DeletePasskey {
+        id: String,
+    },
     /// `DELETE /session/token`: revoke this device's refresh token and forget the session.
     SignOut,
     ListDav,
     CreateDav(DavAccountRequest),
-    UpdateDav { id: String, request: DavAccountRequest },
-    DeleteDav { id: String },
-    GiftCheck { code: String },
-    GiftRedeem { code: String },
+    UpdateDav {
+        id: String,
+        request: DavAccountRequest,
+    },
+    DeleteDav {
+        id: String,
+    },
+    GiftCheck {
+        code: String,
+    },
+    GiftRedeem {
+        code: String,
+    },
     // From the sign-in screen, without a session:
     /// Does `server` allow sign-ups (or password resets), and with which CAPTCHA?
-    SignInHelp { server: String, reset: bool },
+    SignInHelp {
+        server: String,
+        reset: bool,
+    },
     SignUp {
         server: String,
         request: crate::api::models::SignUpRequest,
@@ -86,27 +108,48 @@ pub enum SettingsReply {
     /// The profile as the server has it after a change.
     Saved(Box<Profile>),
     /// `signed_in_again`: this device has a fresh session with the new password.
-    PasswordChanged { signed_in_again: bool },
-    TwoFaSecret { secret: Secret, uri: String },
-    TwoFaSet { enabled: bool },
-    PasskeyDeleted { id: String },
+    PasswordChanged {
+        signed_in_again: bool,
+    },
+    TwoFaSecret {
+        secret: Secret,
+        uri: String,
+    },
+    TwoFaSet {
+        enabled: bool,
+    },
+    PasskeyDeleted {
+        id: String,
+    },
     /// `revoked`: the server confirmed; otherwise the session was only forgotten here.
     SignedOut {
         revoked: bool,
     },
     Dav(Vec<DavAccount>),
     DavSaved(Box<DavAccount>),
-    DavDeleted { id: String },
-    Gift { code: String, summary: String },
-    Redeemed { code: String },
+    DavDeleted {
+        id: String,
+    },
+    Gift {
+        code: String,
+        summary: String,
+    },
+    Redeemed {
+        code: String,
+    },
     /// The server allows it; `challenge` when it wants a CAPTCHA with it.
     SignInHelp {
         server: String,
         reset: bool,
         challenge: Option<crate::app::msg::CaptchaChallenge>,
     },
-    SignedUp { email: String, activation_required: bool },
-    ResetMailSent { email: String },
+    SignedUp {
+        email: String,
+        activation_required: bool,
+    },
+    ResetMailSent {
+        email: String,
+    },
     PasswordReset,
     /// The CAPTCHA was wrong: a new one, and the server's words.
     NewCaptcha {

@@ -11,12 +11,11 @@ mod update;
 #[cfg(test)]
 mod tests;
 
-
-pub use call::{AvatarPicture, Profile, ProInfo, SettingsCall, SettingsReply};
+pub use call::{AvatarPicture, ProInfo, Profile, SettingsCall, SettingsReply};
 pub use replies::{on_reply, sign_out_done};
 pub use signup::start as start_sign_in_help;
-pub use update::{close, context, dav_url, on_action, on_paste, on_text_key, open};
 use update::clamp_cursors;
+pub use update::{close, context, dav_url, on_action, on_paste, on_text_key, open};
 
 use super::command::RequestId;
 use super::input::TextField;
@@ -157,7 +156,7 @@ pub struct Note {
 
 #[derive(Debug, Clone)]
 pub enum FieldValue {
-    Text(TextField),
+    Text(Box<TextField>),
     Toggle(bool),
 }
 
@@ -171,14 +170,14 @@ impl FormField {
     pub fn text(label: &'static str, initial: &str) -> FormField {
         FormField {
             label,
-            value: FieldValue::Text(TextField::new(initial)),
+            value: FieldValue::Text(Box::new(TextField::new(initial))),
         }
     }
 
     pub fn secret(label: &'static str) -> FormField {
         FormField {
             label,
-            value: FieldValue::Text(TextField::default().masked()),
+            value: FieldValue::Text(Box::new(TextField::default().masked())),
         }
     }
 

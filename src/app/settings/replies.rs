@@ -3,9 +3,9 @@
 
 use super::update::{close, no_change, note, note_error, request};
 use super::{
-    AvatarPicture, AvatarView, ConfirmAction, FieldValue, Form, FormField, FormPurpose,
-    PrefField, SettingsCall, SettingsConfirm, SettingsReply, SettingsState, Tab, Waiting,
-    clamp_cursors, tab_index,
+    AvatarPicture, AvatarView, ConfirmAction, FieldValue, Form, FormField, FormPurpose, PrefField,
+    SettingsCall, SettingsConfirm, SettingsReply, SettingsState, Tab, Waiting, clamp_cursors,
+    tab_index,
 };
 use crate::account;
 use crate::api::codes;
@@ -129,7 +129,11 @@ fn on_success(state: &mut State, req: RequestId, reply: SettingsReply) -> Vec<Co
             state.account.nickname = profile.user.nickname.clone();
             let user_id = profile.user.id.clone();
             state.settings.profile = Some(*profile);
-            if !state.settings.tabs().contains(&state.settings.current_tab()) {
+            if !state
+                .settings
+                .tabs()
+                .contains(&state.settings.current_tab())
+            {
                 state.settings.tab = Some(Tab::Profile);
             }
             clamp_cursors(&mut state.settings);
@@ -156,7 +160,9 @@ fn on_success(state: &mut State, req: RequestId, reply: SettingsReply) -> Vec<Co
                     generation: req.0,
                     gravatar: false,
                 },
-                AvatarPicture::Gravatar { image: Ok(image), .. } => AvatarView::Picture {
+                AvatarPicture::Gravatar {
+                    image: Ok(image), ..
+                } => AvatarView::Picture {
                     image,
                     generation: req.0,
                     gravatar: true,

@@ -144,7 +144,10 @@ pub(super) fn on_reply(state: &mut State, req: RequestId, reply: SettingsReply) 
                 fields.push(FormField::secret("Password"));
                 fields.push(FormField::secret("Again"));
                 captcha_field(&mut fields, challenge.is_some());
-                ("Create an account", FormPurpose::SignUp { server, challenge })
+                (
+                    "Create an account",
+                    FormPurpose::SignUp { server, challenge },
+                )
             };
             state.settings.form = Some(Form::new(title, purpose, fields));
         }
@@ -159,7 +162,9 @@ pub(super) fn on_reply(state: &mut State, req: RequestId, reply: SettingsReply) 
             form.focus = Field::Password;
             form.error = None;
             form.notice = Some(if activation_required {
-                format!("Account created. Open the activation link mailed to {email}, then sign in here.")
+                format!(
+                    "Account created. Open the activation link mailed to {email}, then sign in here."
+                )
             } else {
                 "Account created: sign in with it.".to_string()
             });

@@ -32,8 +32,7 @@ fn profile(pro: bool) -> Profile {
             version_retention_enabled: true,
             version_retention_max: 10,
             passkeys: vec![
-                serde_json::from_value(serde_json::json!({"id": "pk1", "name": "laptop"}))
-                    .unwrap(),
+                serde_json::from_value(serde_json::json!({"id": "pk1", "name": "laptop"})).unwrap(),
             ],
             ..UserSettings::default()
         },
@@ -112,7 +111,11 @@ fn opened(pro: bool) -> (State, RequestId) {
     assert_eq!(s.screen, Screen::Settings);
     let (req, c) = call(&commands);
     assert_eq!(c, SettingsCall::Load);
-    let commands = reply(&mut s, req, Ok(SettingsReply::Loaded(Box::new(profile(pro)))));
+    let commands = reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::Loaded(Box::new(profile(pro)))),
+    );
     let (avatar_req, c) = call(&commands);
     assert_eq!(
         c,
@@ -138,7 +141,11 @@ fn comma_opens_and_esc_closes_cancelling_what_is_pending() {
     assert_eq!(s.screen, Screen::Browser);
     assert_eq!(commands, vec![Command::Cancel { req }]);
     // The late answer is dropped.
-    reply(&mut s, req, Ok(SettingsReply::Loaded(Box::new(profile(false)))));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::Loaded(Box::new(profile(false)))),
+    );
     assert!(s.settings.profile.is_none());
     // `q` goes back too, and does not quit.
     press(&mut s, "comma q");
@@ -156,7 +163,11 @@ fn the_picture_follows_the_server_answer() {
     ));
     // A refresh does not fetch the picture again (an upload does, below).
     let (req, _) = call(&press(&mut s, "r"));
-    let commands = reply(&mut s, req, Ok(SettingsReply::Loaded(Box::new(profile(false)))));
+    let commands = reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::Loaded(Box::new(profile(false)))),
+    );
     assert!(commands.is_empty(), "{commands:?}");
     let (mut s, req) = opened(false);
     reply(
@@ -175,7 +186,11 @@ fn the_picture_follows_the_server_answer() {
         other => panic!("{other:?}"),
     }
     let (mut s, req) = opened(false);
-    reply(&mut s, req, Ok(SettingsReply::Avatar(AvatarPicture::Uploaded(picture(200)))));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::Avatar(AvatarPicture::Uploaded(picture(200)))),
+    );
     match &s.settings.avatar {
         AvatarView::Picture {
             image,
@@ -228,7 +243,10 @@ fn nickname_is_edited_and_the_saved_value_shown() {
     p.user.nickname = "Grace".into();
     reply(&mut s, req, Ok(SettingsReply::Saved(Box::new(p))));
     assert!(s.settings.form.is_none());
-    assert_eq!(s.settings.note.as_ref().unwrap().text, "Saved. Nickname: Grace");
+    assert_eq!(
+        s.settings.note.as_ref().unwrap().text,
+        "Saved. Nickname: Grace"
+    );
     assert_eq!(s.account.nickname, "Grace");
 }
 
@@ -246,7 +264,11 @@ fn an_empty_nickname_is_refused_in_place() {
 #[test]
 fn upload_takes_the_highlighted_local_file_and_refreshes_the_picture() {
     let (mut s, avatar) = opened(false);
-    reply(&mut s, avatar, Ok(SettingsReply::Avatar(AvatarPicture::None)));
+    reply(
+        &mut s,
+        avatar,
+        Ok(SettingsReply::Avatar(AvatarPicture::None)),
+    );
     // The right pane shows /home/me with a picture under the cursor.
     let req = s.panes[1].loading.unwrap().req;
     update(
@@ -281,11 +303,19 @@ fn upload_takes_the_highlighted_local_file_and_refreshes_the_picture() {
         }),
     );
     let form = s.settings.form.as_ref().unwrap();
-    assert!(form.error.as_deref().unwrap().starts_with("The server refused the picture"));
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap()
+            .starts_with("The server refused the picture")
+    );
     let (req, _) = call(&press(&mut s, "enter"));
     let commands = reply(&mut s, req, Ok(SettingsReply::AvatarSaved));
     assert!(s.settings.form.is_none());
-    assert_eq!(s.settings.note.as_ref().unwrap().text, "Profile picture updated");
+    assert_eq!(
+        s.settings.note.as_ref().unwrap().text,
+        "Profile picture updated"
+    );
     assert!(matches!(s.settings.avatar, AvatarView::Loading));
     assert!(commands.contains(&Command::Settings {
         req: RequestId(req.0 + 1),
@@ -307,7 +337,10 @@ fn gravatar_needs_a_confirmation() {
     let (req, c) = call(&press(&mut s, "y"));
     assert_eq!(c, SettingsCall::UseGravatar);
     reply(&mut s, req, Ok(SettingsReply::AvatarSaved));
-    assert_eq!(s.settings.note.as_ref().unwrap().text, "Switched to Gravatar");
+    assert_eq!(
+        s.settings.note.as_ref().unwrap().text,
+        "Switched to Gravatar"
+    );
 }
 
 #[test]
@@ -346,7 +379,10 @@ fn preferences_save_field_by_field() {
     s.settings.form = None;
     s.settings.waiting.clear();
     press(&mut s, "j j j");
-    assert_eq!(s.settings.current_row(), Some(Row::Pref(PrefField::ShareLinks)));
+    assert_eq!(
+        s.settings.current_row(),
+        Some(Row::Pref(PrefField::ShareLinks))
+    );
     let (_, c) = call(&press(&mut s, "enter"));
     let SettingsCall::Patch(patch) = c else {
         panic!()
@@ -364,7 +400,16 @@ fn password_change_checks_and_shows_the_wrong_current_password() {
     press(&mut s, "tab");
     type_text(&mut s, "new-pass-2");
     assert!(press(&mut s, "enter").is_empty());
-    assert!(s.settings.form.as_ref().unwrap().error.as_deref().unwrap().contains("differ"));
+    assert!(
+        s.settings
+            .form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("differ")
+    );
     press(&mut s, "backspace");
     type_text(&mut s, "1");
     let (req, c) = call(&press(&mut s, "enter"));
@@ -404,7 +449,14 @@ fn password_change_checks_and_shows_the_wrong_current_password() {
         }),
     );
     assert!(s.settings.form.is_none());
-    assert!(s.settings.note.as_ref().unwrap().text.starts_with("Password changed"));
+    assert!(
+        s.settings
+            .note
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Password changed")
+    );
 }
 
 #[test]
@@ -476,12 +528,27 @@ fn passkeys_are_deleted_after_a_confirmation() {
     assert_eq!(s.settings.current_row(), Some(Row::Passkey("pk1".into())));
     press(&mut s, "d");
     assert_eq!(context(&s), crate::app::action::Context::Danger);
-    assert!(press(&mut s, "enter").is_empty(), "Enter does not confirm a deletion");
+    assert!(
+        press(&mut s, "enter").is_empty(),
+        "Enter does not confirm a deletion"
+    );
     press(&mut s, "d");
     let (req, c) = call(&press(&mut s, "y"));
     assert_eq!(c, SettingsCall::DeletePasskey { id: "pk1".into() });
-    reply(&mut s, req, Ok(SettingsReply::PasskeyDeleted { id: "pk1".into() }));
-    assert!(s.settings.profile.as_ref().unwrap().settings.passkeys.is_empty());
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::PasskeyDeleted { id: "pk1".into() }),
+    );
+    assert!(
+        s.settings
+            .profile
+            .as_ref()
+            .unwrap()
+            .settings
+            .passkeys
+            .is_empty()
+    );
     assert_eq!(s.settings.current_row(), Some(Row::SignOut));
 }
 
@@ -495,9 +562,19 @@ fn sign_out_goes_back_to_the_sign_in_screen() {
     assert_eq!(c, SettingsCall::SignOut);
     let commands = reply(&mut s, req, Ok(SettingsReply::SignedOut { revoked: true }));
     assert_eq!(s.screen, Screen::SignIn);
-    assert_eq!(s.signin.notice.as_deref(), Some("Signed out of this device."));
-    assert!(s.settings.profile.is_none(), "nothing of the old account is kept");
-    assert!(commands.iter().any(|c| matches!(c, Command::Unwatch { .. })));
+    assert_eq!(
+        s.signin.notice.as_deref(),
+        Some("Signed out of this device.")
+    );
+    assert!(
+        s.settings.profile.is_none(),
+        "nothing of the old account is kept"
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Unwatch { .. }))
+    );
 }
 
 #[test]
@@ -522,7 +599,11 @@ fn webdav_accounts_list_reveal_copy_create_edit_and_delete() {
     let (mut s, _) = opened(false);
     let (req, c) = call(&press(&mut s, "4"));
     assert_eq!(c, SettingsCall::ListDav);
-    reply(&mut s, req, Ok(SettingsReply::Dav(vec![dav("d1", "laptop")])));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::Dav(vec![dav("d1", "laptop")])),
+    );
     assert_eq!(s.settings.current_row(), Some(Row::Dav("d1".into())));
     press(&mut s, "v");
     assert!(s.settings.revealed.contains("d1"));
@@ -552,7 +633,11 @@ fn webdav_accounts_list_reveal_copy_create_edit_and_delete() {
     assert_eq!(r.uri, "cloudreve://my/Documents");
     assert!(r.readonly);
     assert!(!r.proxy);
-    reply(&mut s, req, Ok(SettingsReply::DavSaved(Box::new(dav("d2", "phone")))));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::DavSaved(Box::new(dav("d2", "phone")))),
+    );
     assert_eq!(s.settings.dav.as_ref().unwrap().len(), 2);
     assert_eq!(s.settings.current_row(), Some(Row::Dav("d2".into())));
     // Edit keeps the id.
@@ -572,7 +657,11 @@ fn webdav_accounts_list_reveal_copy_create_edit_and_delete() {
     press(&mut s, "d");
     let (req, c) = call(&press(&mut s, "y"));
     assert_eq!(c, SettingsCall::DeleteDav { id: "d2".into() });
-    reply(&mut s, req, Ok(SettingsReply::DavDeleted { id: "d2".into() }));
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::DavDeleted { id: "d2".into() }),
+    );
     assert_eq!(s.settings.dav.as_ref().unwrap().len(), 1);
     assert_eq!(s.settings.current_row(), Some(Row::NewDav));
 }
@@ -583,7 +672,12 @@ fn a_gift_code_is_checked_then_redeemed() {
     press(&mut s, "5 enter");
     type_text(&mut s, "GIFT-1");
     let (req, c) = call(&press(&mut s, "enter"));
-    assert_eq!(c, SettingsCall::GiftCheck { code: "GIFT-1".into() });
+    assert_eq!(
+        c,
+        SettingsCall::GiftCheck {
+            code: "GIFT-1".into()
+        }
+    );
     reply(
         &mut s,
         req,
@@ -593,8 +687,19 @@ fn a_gift_code_is_checked_then_redeemed() {
         }),
     );
     let (req, c) = call(&press(&mut s, "y"));
-    assert_eq!(c, SettingsCall::GiftRedeem { code: "GIFT-1".into() });
-    let (_, c) = call(&reply(&mut s, req, Ok(SettingsReply::Redeemed { code: "GIFT-1".into() })));
+    assert_eq!(
+        c,
+        SettingsCall::GiftRedeem {
+            code: "GIFT-1".into()
+        }
+    );
+    let (_, c) = call(&reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::Redeemed {
+            code: "GIFT-1".into(),
+        }),
+    ));
     assert_eq!(c, SettingsCall::Load);
 }
 
@@ -649,7 +754,16 @@ fn sign_up_from_the_sign_in_screen_with_a_captcha() {
     type_text(&mut s, "secret-1");
     // The CAPTCHA is required.
     assert!(press(&mut s, "enter").is_empty());
-    assert!(s.settings.form.as_ref().unwrap().error.as_deref().unwrap().contains("CAPTCHA"));
+    assert!(
+        s.settings
+            .form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("CAPTCHA")
+    );
     press(&mut s, "tab");
     type_text(&mut s, "ab12");
     let (req, c) = call(&press(&mut s, "enter"));
@@ -686,7 +800,13 @@ fn sign_up_from_the_sign_in_screen_with_a_captcha() {
     );
     assert!(s.settings.form.is_none());
     assert_eq!(s.screen, Screen::SignIn);
-    assert!(s.signin.notice.as_deref().unwrap().contains("activation link"));
+    assert!(
+        s.signin
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("activation link")
+    );
 }
 
 #[test]
@@ -696,11 +816,19 @@ fn a_refused_sign_up_is_said_on_the_sign_in_form() {
     reply(
         &mut s,
         req,
-        Err(Failure::msg("This server does not take new accounts; ask its administrator")),
+        Err(Failure::msg(
+            "This server does not take new accounts; ask its administrator",
+        )),
     );
     assert!(s.settings.form.is_none());
     assert_eq!(s.screen, Screen::SignIn);
-    assert!(s.signin.error.as_deref().unwrap().contains("does not take new accounts"));
+    assert!(
+        s.signin
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("does not take new accounts")
+    );
     // Esc leaves a form; the sign-in fields keep their text.
     let (req, _) = call(&press(&mut s, "ctrl-r"));
     reply(
@@ -774,7 +902,13 @@ fn password_reset_mails_a_link_then_takes_it_with_the_new_password() {
     }
     reply(&mut s, req, Ok(SettingsReply::PasswordReset));
     assert!(s.settings.form.is_none());
-    assert!(s.signin.notice.as_deref().unwrap().starts_with("Password changed"));
+    assert!(
+        s.signin
+            .notice
+            .as_deref()
+            .unwrap()
+            .starts_with("Password changed")
+    );
 }
 
 #[test]

@@ -155,8 +155,7 @@ fn set_tab(state: &mut State, tab: Tab) -> Vec<Command> {
     let s = &mut state.settings;
     s.tab = Some(tab);
     s.note = None;
-    if tab == Tab::WebDav && s.dav.is_none() && !s.waiting.values().any(|w| *w == Waiting::Dav)
-    {
+    if tab == Tab::WebDav && s.dav.is_none() && !s.waiting.values().any(|w| *w == Waiting::Dav) {
         return vec![request(state, Waiting::Dav, SettingsCall::ListDav)];
     }
     Vec::new()
@@ -423,10 +422,7 @@ fn copy_dav(state: &mut State) -> Vec<Command> {
         state.account.email,
         a.password.expose()
     );
-    note(
-        state,
-        "Copied the WebDAV address, user name and password",
-    );
+    note(state, "Copied the WebDAV address, user name and password");
     vec![Command::CopyToClipboard(text)]
 }
 
@@ -438,7 +434,11 @@ pub fn dav_url(server: &str) -> String {
 fn save_pref(state: &mut State, field: PrefField, value: &str, from_form: bool) -> Vec<Command> {
     match account::setting_patch(field.key(), value) {
         Ok(patch) => {
-            let waiting = if from_form { Waiting::Form } else { Waiting::Row };
+            let waiting = if from_form {
+                Waiting::Form
+            } else {
+                Waiting::Row
+            };
             let command = request(state, waiting, SettingsCall::Patch(patch));
             state.settings.pending_key = Some(field.key());
             mark_form_busy(state, &command);
@@ -518,7 +518,10 @@ fn submit(state: &mut State) -> Vec<Command> {
             let text = v(0);
             let text = text.trim();
             if text.is_empty() {
-                form_or_note_error(state, "Type the path of a PNG, JPEG, GIF or WebP file".into());
+                form_or_note_error(
+                    state,
+                    "Type the path of a PNG, JPEG, GIF or WebP file".into(),
+                );
                 return Vec::new();
             }
             SettingsCall::UploadAvatar {
@@ -586,15 +589,15 @@ fn submit(state: &mut State) -> Vec<Command> {
             }
             SettingsCall::GiftCheck { code }
         }
-        FormPurpose::SignUp { .. } | FormPurpose::ResetMail { .. } | FormPurpose::ResetLink { .. } => {
-            match super::signup::submit_call(form) {
-                Ok(call) => call,
-                Err(e) => {
-                    form_or_note_error(state, e);
-                    return Vec::new();
-                }
+        FormPurpose::SignUp { .. }
+        | FormPurpose::ResetMail { .. }
+        | FormPurpose::ResetLink { .. } => match super::signup::submit_call(form) {
+            Ok(call) => call,
+            Err(e) => {
+                form_or_note_error(state, e);
+                return Vec::new();
             }
-        }
+        },
     };
     let command = request(state, Waiting::Form, call);
     mark_form_busy(state, &command);
@@ -675,4 +678,3 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
     }
     Vec::new()
 }
-

@@ -99,9 +99,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
             state.modal = Some(Modal::Help(HelpView::default()));
             Vec::new()
         }
-        (c, a) if settings_has_keys(state) => {
-            crate::app::settings::on_action(state, c, a)
-        }
+        (c, a) if settings_has_keys(state) => crate::app::settings::on_action(state, c, a),
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),

@@ -39,7 +39,10 @@ fn areas(area: Rect) -> Areas {
     let h = area.height;
     let body_h = h.saturating_sub(3);
     Areas {
-        tabs: Rect { height: h.min(1), ..area },
+        tabs: Rect {
+            height: h.min(1),
+            ..area
+        },
         body: Rect {
             y: area.y + 1,
             height: body_h,

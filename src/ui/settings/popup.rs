@@ -22,10 +22,9 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     }
     let width = area.width.saturating_sub(2).clamp(1, 64);
     let inner_w = width.saturating_sub(2) as usize;
-    let error_rows = form
-        .error
-        .as_ref()
-        .map_or(0, |e| text::wrap(&format!("⚠ {}", text::safe(e)), inner_w).len() as u16);
+    let error_rows = form.error.as_ref().map_or(0, |e| {
+        text::wrap(&format!("⚠ {}", text::safe(e)), inner_w).len() as u16
+    });
     let (intro, qr) = match &form.purpose {
         FormPurpose::TwoFaEnable { secret, qr, .. } => {
             let mut intro = vec![
@@ -49,10 +48,9 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             vec!["Space switches read-only and proxy.".to_string()],
             &[][..],
         ),
-        FormPurpose::SignUp { server, .. } => (
-            vec![format!("A new account on {server}.")],
-            &[][..],
-        ),
+        FormPurpose::SignUp { server, .. } => {
+            (vec![format!("A new account on {server}.")], &[][..])
+        }
         FormPurpose::ResetMail { .. } => (
             vec!["The server mails a link to set a new password.".to_string()],
             &[][..],
@@ -67,7 +65,9 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     };
     // A CAPTCHA picture, drawn with half blocks above the fields.
     let captcha = form.purpose.challenge();
-    let captcha_rows = captcha.map_or(0, |c| c.picture.as_ref().map_or(1, |p| p.height.div_ceil(2)) + 1);
+    let captcha_rows = captcha.map_or(0, |c| {
+        c.picture.as_ref().map_or(1, |p| p.height.div_ceil(2)) + 1
+    });
     let intro_rows: u16 = intro
         .iter()
         .map(|l| text::wrap(&text::safe(l), inner_w).len() as u16)
@@ -76,7 +76,7 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     let base = intro_rows + fields + error_rows + 4 + captcha_rows;
     // The QR code only when the whole of it fits; the secret is enough to type in.
     let qr_w = qr.first().map_or(0, |l| l.chars().count()) as u16;
-    let show_qr = !qr.is_empty() && base + qr.len() as u16 + 1 <= area.height && qr_w + 2 <= width;
+    let show_qr = !qr.is_empty() && base + (qr.len() as u16) < area.height && qr_w + 2 <= width;
     let height = base + if show_qr { qr.len() as u16 + 1 } else { 0 };
     let inner = popup(frame, area, width, height, &form.title, theme::border(true));
     if inner.width == 0 || inner.height == 0 {
@@ -135,7 +135,11 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             None => {
                 frame.render_widget(
                     Paragraph::new("(the CAPTCHA picture cannot be shown)").style(theme::notice()),
-                    Rect { y, height: 1, ..inner },
+                    Rect {
+                        y,
+                        height: 1,
+                        ..inner
+                    },
                 );
             }
         }
@@ -146,11 +150,7 @@ pub fn form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             break;
         }
         let focused = i == form.focus;
-        let label_style = if focused {
-            theme::key()
-        } else {
-            theme::dim()
-        };
+        let label_style = if focused { theme::key() } else { theme::dim() };
         frame.buffer_mut().set_stringn(
             inner.x,
             y,

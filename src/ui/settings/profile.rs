@@ -31,14 +31,22 @@ pub fn draw(frame: &mut Frame, inner: Rect, state: &State) {
         put_lines(
             frame,
             info,
-            vec![Line::from(Span::styled("Loading the profile…", theme::dim()))],
+            vec![Line::from(Span::styled(
+                "Loading the profile…",
+                theme::dim(),
+            ))],
         );
         return;
     };
     let row = s.current_row();
     let user = &p.user;
     let mut lines = vec![
-        field_line("Nickname", &user.nickname, LABEL, row == Some(Row::Nickname)),
+        field_line(
+            "Nickname",
+            &user.nickname,
+            LABEL,
+            row == Some(Row::Nickname),
+        ),
         field_line("E-mail", user.email.as_deref().unwrap_or(""), LABEL, false),
         field_line(
             "Group",
@@ -54,10 +62,16 @@ pub fn draw(frame: &mut Frame, inner: Rect, state: &State) {
         ),
     ];
     let bar_room = (info.width as usize).saturating_sub(LABEL + 1);
-    lines.push(capacity_line(p.capacity.map(|c| (c.used, c.total)), bar_room));
+    lines.push(capacity_line(
+        p.capacity.map(|c| (c.used, c.total)),
+        bar_room,
+    ));
     lines.push(field_line(
         "Language",
-        user.language.as_deref().filter(|l| !l.is_empty()).unwrap_or("(browser default)"),
+        user.language
+            .as_deref()
+            .filter(|l| !l.is_empty())
+            .unwrap_or("(browser default)"),
         LABEL,
         false,
     ));

@@ -4,8 +4,8 @@ use super::profile::action_line;
 use super::{field_line, put_lines, text, theme};
 use crate::account;
 use crate::api::uri::CrUri;
-use crate::app::settings::{PrefField, Row};
 use crate::app::settings::dav_url;
+use crate::app::settings::{PrefField, Row};
 use crate::app::state::State;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -109,7 +109,11 @@ pub fn security(frame: &mut Frame, area: Rect, state: &State) {
             .map(|t| text::time(t.timestamp(), state.utc_offset_secs))
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "never".into());
-        let name = if key.name.is_empty() { "(unnamed)" } else { &key.name };
+        let name = if key.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &key.name
+        };
         lines.push(field_line(
             &format!("  {}", text::safe(name)),
             &format!("last used {used}"),
@@ -186,7 +190,7 @@ pub fn webdav(frame: &mut Frame, area: Rect, state: &State) {
             "{} {} {} {:<3} {}",
             text::pad(&text::fit(&text::safe(&a.name), name_w), name_w),
             text::pad(&text::fit(&text::safe(&root), root_w), root_w),
-            text::pad(&text::fit(&text::safe(&password), pass_w), pass_w),
+            text::pad(&text::fit(&text::safe(password), pass_w), pass_w),
             yes(a.read_only()),
             yes(a.proxy())
         );
