@@ -27,6 +27,10 @@ pub enum Protocol {
 pub struct Terminal {
     pub in_tmux: bool,
     pub iterm: bool,
+    /// The environment names a terminal that speaks the kitty graphics protocol (and answers
+    /// the probe). Other terminals are not probed: one that never answers would leave the
+    /// probe waiting on stdin forever.
+    pub kitty_like: bool,
 }
 
 impl Terminal {
@@ -34,31 +38,45 @@ impl Terminal {
         let set = |k: &str| var(k).is_some_and(|v| !v.is_empty());
         let iterm = var("TERM_PROGRAM").is_some_and(|t| t == "iTerm.app" || t == "WezTerm")
             || var("LC_TERMINAL").is_some_and(|t| t == "iTerm2");
+        let kitty_like = set("KITTY_WINDOW_ID")
+            || set("GHOSTTY_RESOURCES_DIR")
+            || set("KONSOLE_VERSION")
+            || var("TERM").is_some_and(|t| t.contains("kitty") || t.contains("ghostty"))
+            || var("TERM_PROGRAM").is_some_and(|t| t == "WezTerm" || t == "ghostty");
         Terminal {
             in_tmux: set("TMUX"),
             iterm,
+            kitty_like,
         }
     }
 }
 
 /// The protocol for `setting`. `auto` inside tmux means blocks: viuer does not wrap its
-/// graphics sequences in tmux's passthrough, so tmux would swallow them; a protocol named in
-/// the config is used as it is. `kitty_probe` asks the terminal (only called for `auto`
-/// outside tmux). Sixel is not built in (viuer without its `sixel` feature): blocks instead.
+/// graphics sequences in tmux's passthrough, so tmux would swallow them. `kitty_probe` asks
+/// the terminal; it runs for `kitty` (viuer prints kitty graphics only after a successful
+/// probe, which must happen now, before the input reader owns stdin) and for `auto` in a
+/// terminal that names itself kitty-capable. Sixel is not built in (viuer without its `sixel`
+/// feature): blocks instead.
 pub fn decide(
     setting: ImageProtocol,
     terminal: Terminal,
     kitty_probe: impl FnOnce() -> bool,
 ) -> Protocol {
+    let kitty_or_blocks = |probe: bool| {
+        if probe && kitty_probe() {
+            Protocol::Kitty
+        } else {
+            Protocol::Blocks
+        }
+    };
     match setting {
         ImageProtocol::Off => Protocol::Off,
         ImageProtocol::Blocks | ImageProtocol::Sixel => Protocol::Blocks,
-        ImageProtocol::Kitty => Protocol::Kitty,
+        ImageProtocol::Kitty => kitty_or_blocks(true),
         ImageProtocol::Iterm => Protocol::Iterm,
         ImageProtocol::Auto if terminal.in_tmux => Protocol::Blocks,
         ImageProtocol::Auto if terminal.iterm => Protocol::Iterm,
-        ImageProtocol::Auto if kitty_probe() => Protocol::Kitty,
-        ImageProtocol::Auto => Protocol::Blocks,
+        ImageProtocol::Auto => kitty_or_blocks(terminal.kitty_like),
     }
 }
 
@@ -200,10 +218,16 @@ mod tests {
 
     #[test]
     fn auto_picks_by_terminal_and_tmux_means_blocks() {
-        let plain = env(&[]);
-        assert_eq!(decide(ImageProtocol::Auto, plain, || true), Protocol::Kitty);
+        let kitty = env(&[("TERM", "xterm-kitty")]);
+        assert_eq!(decide(ImageProtocol::Auto, kitty, || true), Protocol::Kitty);
         assert_eq!(
-            decide(ImageProtocol::Auto, plain, || false),
+            decide(ImageProtocol::Auto, kitty, || false),
+            Protocol::Blocks
+        );
+        // A terminal that does not say what it is is not probed.
+        let plain = env(&[("TERM", "xterm-256color")]);
+        assert_eq!(
+            decide(ImageProtocol::Auto, plain, || panic!("probed")),
             Protocol::Blocks
         );
         let iterm = env(&[("TERM_PROGRAM", "iTerm.app")]);
@@ -229,9 +253,11 @@ mod tests {
     #[test]
     fn a_named_protocol_wins() {
         let tmux = env(&[("TMUX", "x")]);
+        assert_eq!(decide(ImageProtocol::Kitty, tmux, || true), Protocol::Kitty);
+        // Kitty named, but the terminal does not answer the probe: half blocks.
         assert_eq!(
             decide(ImageProtocol::Kitty, tmux, || false),
-            Protocol::Kitty
+            Protocol::Blocks
         );
         assert_eq!(
             decide(ImageProtocol::Iterm, tmux, || false),
