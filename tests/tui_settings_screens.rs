@@ -499,3 +499,14 @@ fn password_reset_link_form() {
         snap("password_reset_link", size, &state);
     }
 }
+
+#[test]
+fn security_on_pro_with_a_linked_account() {
+    for size in SIZES {
+        let mut p = pro_profile();
+        p.settings.open_id = Some(serde_json::json!([{"provider": 2}]));
+        let mut state = opened(size, p, uploaded());
+        press(&mut state, "3 j j j");
+        snap("settings_security_pro", size, &state);
+    }
+}

@@ -173,7 +173,7 @@ actions! {
     UploadAvatar = "upload_avatar": "Upload a new profile picture",
     UseGravatar = "use_gravatar": "Use Gravatar instead of the uploaded picture",
     CreateItem = "create": "Create a WebDAV account",
-    RemoveItem = "remove": "Delete the highlighted WebDAV account or passkey",
+    RemoveItem = "remove": "Delete or unlink the highlighted item",
     Reveal = "reveal": "Show or hide the highlighted WebDAV password",
     CopyCredentials = "copy_credentials": "Copy the WebDAV URL, user name and password",
     SignUp = "sign_up": "Create an account on this server (when it allows sign-ups)",

@@ -103,6 +103,10 @@ pub async fn run(client: &Client, call: SettingsCall) -> Result<SettingsReply, F
             client.delete_passkey(&id).await.map_err(api)?;
             Ok(SettingsReply::PasskeyDeleted { id })
         }
+        SettingsCall::UnlinkOpenId { provider } => {
+            client.openid_unlink(provider).await.map_err(api)?;
+            Ok(SettingsReply::OpenIdUnlinked { provider })
+        }
         SettingsCall::SignOut => {
             // The client forgets its tokens even when the server cannot be reached.
             let revoked = client.logout().await.is_ok();

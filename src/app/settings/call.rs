@@ -44,6 +44,10 @@ pub enum SettingsCall {
     DeletePasskey {
         id: String,
     },
+    /// `DELETE /session/openid/:provider` (Pro).
+    UnlinkOpenId {
+        provider: i64,
+    },
     /// `DELETE /session/token`: revoke this device's refresh token and forget the session.
     SignOut,
     ListDav,
@@ -120,6 +124,9 @@ pub enum SettingsReply {
     },
     PasskeyDeleted {
         id: String,
+    },
+    OpenIdUnlinked {
+        provider: i64,
     },
     /// `revoked`: the server confirmed; otherwise the session was only forgotten here.
     SignedOut {

@@ -121,6 +121,8 @@ pub enum Row {
     ChangePassword,
     TwoFa,
     Passkey(String),
+    /// A linked OpenID provider (Pro): 0 Logto, 1 QQ, 2 OIDC.
+    OpenId(i64),
     SignOut,
     Dav(String),
     NewDav,
@@ -283,6 +285,7 @@ impl Form {
 pub enum ConfirmAction {
     UseGravatar,
     DeletePasskey { id: String },
+    UnlinkOpenId { provider: i64 },
     DeleteDav { id: String },
     SignOut,
     Redeem { code: String },
@@ -366,6 +369,9 @@ impl SettingsState {
                             .map(|k| Row::Passkey(k.id.clone())),
                     );
                 }
+                if let Some(p) = &self.profile {
+                    rows.extend(linked_providers(&p.settings).into_iter().map(Row::OpenId));
+                }
                 rows.push(Row::SignOut);
                 rows
             }
@@ -385,6 +391,31 @@ impl SettingsState {
 
     pub fn current_row(&self) -> Option<Row> {
         self.rows(self.current_tab()).get(self.cursor()).cloned()
+    }
+}
+
+/// The providers of the linked OpenID accounts (`open_id` of a Pro server's settings: a list
+/// of objects with a numeric `provider`). Anything else reads as none.
+pub fn linked_providers(settings: &crate::api::models::UserSettings) -> Vec<i64> {
+    settings
+        .open_id
+        .as_ref()
+        .and_then(|v| v.as_array())
+        .map(|list| {
+            list.iter()
+                .filter_map(|o| o.get("provider").and_then(|p| p.as_i64()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A provider's name as the web UI shows it.
+pub fn provider_name(provider: i64) -> String {
+    match provider {
+        0 => "Logto".into(),
+        1 => "QQ".into(),
+        2 => "OpenID Connect".into(),
+        other => format!("provider {other}"),
     }
 }
 

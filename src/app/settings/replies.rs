@@ -265,6 +265,22 @@ fn on_success(state: &mut State, req: RequestId, reply: SettingsReply) -> Vec<Co
             clamp_cursors(&mut state.settings);
             note(state, "Passkey deleted");
         }
+        SettingsReply::OpenIdUnlinked { provider } => {
+            if let Some(list) = state
+                .settings
+                .profile
+                .as_mut()
+                .and_then(|p| p.settings.open_id.as_mut())
+                .and_then(|v| v.as_array_mut())
+            {
+                list.retain(|o| o.get("provider").and_then(|p| p.as_i64()) != Some(provider));
+            }
+            clamp_cursors(&mut state.settings);
+            note(
+                state,
+                format!("{} account unlinked", super::provider_name(provider)),
+            );
+        }
         SettingsReply::SignedOut { revoked } => return sign_out_done(state, revoked),
         SettingsReply::Dav(accounts) => {
             state.settings.dav = Some(accounts);

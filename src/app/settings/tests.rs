@@ -924,3 +924,30 @@ fn reset_links_are_read_from_the_mail() {
     assert!(signup::reset_link("https://d.example/session/reset?id=ab").is_err());
     assert!(signup::reset_link("not a link").is_err());
 }
+
+#[test]
+fn linked_accounts_are_unlinked_on_pro() {
+    let mut s = state();
+    let (req, _) = call(&press(&mut s, "comma"));
+    let mut p = profile(true);
+    p.settings.open_id =
+        Some(serde_json::json!([{"provider": 2, "linked_at": "2026-01-01T00:00:00Z"}]));
+    reply(&mut s, req, Ok(SettingsReply::Loaded(Box::new(p))));
+    press(&mut s, "3 j j j");
+    assert_eq!(s.settings.current_row(), Some(Row::OpenId(2)));
+    press(&mut s, "d");
+    assert!(s.settings.confirm.as_ref().unwrap().lines[0].contains("OpenID Connect"));
+    let (req, c) = call(&press(&mut s, "y"));
+    assert_eq!(c, SettingsCall::UnlinkOpenId { provider: 2 });
+    reply(
+        &mut s,
+        req,
+        Ok(SettingsReply::OpenIdUnlinked { provider: 2 }),
+    );
+    assert!(linked_providers(&s.settings.profile.as_ref().unwrap().settings).is_empty());
+    assert_eq!(s.settings.current_row(), Some(Row::SignOut));
+    assert_eq!(
+        s.settings.note.as_ref().unwrap().text,
+        "OpenID Connect account unlinked"
+    );
+}

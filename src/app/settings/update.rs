@@ -121,7 +121,7 @@ fn on_tab_action(state: &mut State, action: Action) -> Vec<Command> {
             activate(state, Row::NewDav)
         }
         Action::RemoveItem => match state.settings.current_row() {
-            Some(row @ (Row::Dav(_) | Row::Passkey(_))) => ask_removal(state, row),
+            Some(row @ (Row::Dav(_) | Row::Passkey(_) | Row::OpenId(_))) => ask_removal(state, row),
             _ => no_change(state),
         },
         Action::Reveal => match state.settings.current_row() {
@@ -280,7 +280,7 @@ fn activate(state: &mut State, row: Row) -> Vec<Command> {
                 return vec![request(state, Waiting::Row, SettingsCall::PrepareTwoFa)];
             }
         }
-        row @ Row::Passkey(_) => return ask_removal(state, row),
+        row @ (Row::Passkey(_) | Row::OpenId(_)) => return ask_removal(state, row),
         Row::SignOut => {
             state.settings.confirm = Some(SettingsConfirm {
                 title: "Sign out".into(),
@@ -395,6 +395,15 @@ fn ask_removal(state: &mut State, row: Row) -> Vec<Command> {
                 danger: true,
             }
         }
+        Row::OpenId(provider) => SettingsConfirm {
+            title: "Unlink the account".into(),
+            lines: vec![format!(
+                "Unlink your {} account? It can no longer sign you in.",
+                super::provider_name(provider)
+            )],
+            action: ConfirmAction::UnlinkOpenId { provider },
+            danger: true,
+        },
         _ => return no_change(state),
     };
     state.settings.confirm = Some(confirm);
@@ -641,6 +650,7 @@ fn on_confirm_action(state: &mut State, action: Action) -> Vec<Command> {
             let call = match confirm.action {
                 ConfirmAction::UseGravatar => SettingsCall::UseGravatar,
                 ConfirmAction::DeletePasskey { id } => SettingsCall::DeletePasskey { id },
+                ConfirmAction::UnlinkOpenId { provider } => SettingsCall::UnlinkOpenId { provider },
                 ConfirmAction::DeleteDav { id } => SettingsCall::DeleteDav { id },
                 ConfirmAction::SignOut => SettingsCall::SignOut,
                 ConfirmAction::Redeem { code } => SettingsCall::GiftRedeem { code },

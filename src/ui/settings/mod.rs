@@ -144,6 +144,7 @@ fn draw_keys(frame: &mut Frame, area: Rect, state: &State) {
             (Action::CreateItem, "new"),
         ]),
         Some(Row::Passkey(_)) => items.push((Action::RemoveItem, "delete")),
+        Some(Row::OpenId(_)) => items.push((Action::RemoveItem, "unlink")),
         Some(_) => items.push((Action::Activate, "change")),
         None => {}
     }

@@ -5,7 +5,7 @@ use super::{field_line, put_lines, text, theme};
 use crate::account;
 use crate::api::uri::CrUri;
 use crate::app::settings::dav_url;
-use crate::app::settings::{PrefField, Row};
+use crate::app::settings::{PrefField, Row, linked_providers, provider_name};
 use crate::app::state::State;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -126,15 +126,32 @@ pub fn security(frame: &mut Frame, area: Rect, state: &State) {
         theme::dim(),
     )));
     lines.push(Line::default());
-    let linked = match (&p.pro, &p.settings.open_id) {
-        (None, _) => "Linked accounts (OpenID): only on Cloudreve Pro servers".to_string(),
-        (Some(_), Some(v)) if v.as_array().is_some_and(|a| !a.is_empty()) => format!(
-            "Linked accounts (OpenID): {}; unlink them in the web interface",
-            v.as_array().map_or(0, Vec::len)
-        ),
-        (Some(_), _) => "Linked accounts (OpenID): none".to_string(),
-    };
-    lines.push(Line::from(Span::styled(linked, theme::dim())));
+    if p.pro.is_none() {
+        lines.push(Line::from(Span::styled(
+            "Linked accounts (OpenID): only on Cloudreve Pro servers",
+            theme::dim(),
+        )));
+    } else {
+        let providers = linked_providers(&p.settings);
+        lines.push(Line::from(Span::styled(
+            format!("Linked accounts ({})", providers.len()),
+            theme::header(),
+        )));
+        for provider in providers {
+            let selected = row == Some(Row::OpenId(provider));
+            mark(&lines, selected);
+            lines.push(field_line(
+                &format!("  {}", provider_name(provider)),
+                "linked (d unlinks)",
+                LABEL,
+                selected,
+            ));
+        }
+        lines.push(Line::from(Span::styled(
+            "  Linking another account needs a browser: use the web interface.",
+            theme::dim(),
+        )));
+    }
     lines.push(Line::default());
     mark(&lines, row == Some(Row::SignOut));
     lines.push(action_line(
