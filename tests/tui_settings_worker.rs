@@ -681,3 +681,46 @@ async fn password_reset_mails_a_link_and_a_wrong_link_is_refused() {
         other.form_error()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_tab_only_on_pro_and_an_unknown_gift_code_is_refused() {
+    // Community: no account tab.
+    let (_server, mut h) = harness().await;
+    h.press("comma").await;
+    assert_eq!(h.state.settings.tabs().len(), 4);
+    h.press("5").await;
+    assert!(h.note().contains("Pro"), "{}", h.note());
+    // Pro: the tab shows what the server has.
+    let server = common::server(reve::demo::DemoConfig {
+        seed: true,
+        pro: true,
+        ..reve::demo::DemoConfig::default()
+    })
+    .await;
+    let client = demo_client(&server.base_url()).await;
+    let mut h = Harness::new(&server, client);
+    h.press("comma 5").await;
+    assert_eq!(
+        h.state.settings.current_tab(),
+        reve::app::settings::Tab::Account
+    );
+    let pro = h
+        .state
+        .settings
+        .profile
+        .as_ref()
+        .unwrap()
+        .pro
+        .clone()
+        .unwrap();
+    assert!(!pro.policies.is_empty());
+    assert!(
+        h.screen_text().contains(&pro.policies[0].name),
+        "{}",
+        h.screen_text()
+    );
+    h.press("enter").await;
+    h.type_text("NO-SUCH-CODE").await;
+    h.press("enter").await;
+    assert!(h.form_error().contains("40065"), "{}", h.form_error());
+}
