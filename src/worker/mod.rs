@@ -104,12 +104,15 @@ impl Worker {
         mut internal: UnboundedReceiver<Internal>,
     ) {
         loop {
+            // Internal results first: a task sends its internal message before the event the
+            // app reacts to, so the app's next command (a 2FA code) finds the worker updated.
             tokio::select! {
+                biased;
+                Some(msg) = internal.recv() => self.on_internal(msg),
                 command = commands.recv() => match command {
                     Some(c) => self.handle(c),
                     None => break,
                 },
-                Some(msg) = internal.recv() => self.on_internal(msg),
             }
         }
         for job in self.jobs.values().chain(self.watches.values()) {

@@ -4,6 +4,7 @@
 //! typed, and every answer or refusal is shown in place.
 
 pub mod call;
+mod forms;
 mod replies;
 pub mod signup;
 mod update;
@@ -12,10 +13,11 @@ mod update;
 mod tests;
 
 pub use call::{AvatarPicture, ProInfo, Profile, SettingsCall, SettingsReply};
+pub use forms::{on_paste, on_text_key};
 pub use replies::{on_reply, sign_out_done};
 pub use signup::start as start_sign_in_help;
 use update::clamp_cursors;
-pub use update::{close, context, dav_url, on_action, on_paste, on_text_key, open};
+pub use update::{close, context, dav_url, on_action, open};
 
 use super::command::RequestId;
 use super::input::TextField;
