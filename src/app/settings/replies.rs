@@ -108,7 +108,51 @@ fn initials(s: &SettingsState) -> String {
         .as_ref()
         .map(|p| p.user.nickname.as_str())
         .unwrap_or("");
-    crate::avatar::initials(nick)
+    crate::avatar::initials(&without_escapes(nick))
+}
+
+/// `nick` without terminal escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL/ST`) and
+/// other control characters, so the initials come from the visible name.
+fn without_escapes(nick: &str) -> String {
+    let mut out = String::new();
+    let mut chars = nick.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => match chars.next() {
+                Some('[') => {
+                    // Parameters and intermediates, up to the final byte (@ to ~).
+                    for p in chars.by_ref() {
+                        if ('@'..='~').contains(&p) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    while let Some(p) = chars.next() {
+                        if p == '\x07' || (p == '\x1b' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            c if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials_ignore_escape_sequences() {
+        let nick = "\x1b[2J\x1b]0;pwned\x07Eve\x1b]52;c;ZXZpbA==\x1b\\ \u{202e}gpj.exe";
+        assert_eq!(super::without_escapes(nick), "Eve gpj.exe");
+        assert_eq!(crate::avatar::initials(&super::without_escapes(nick)), "EG");
+        assert_eq!(super::without_escapes("Ada Lovelace"), "Ada Lovelace");
+    }
 }
 
 fn close_form(state: &mut State, req: RequestId) {

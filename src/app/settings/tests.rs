@@ -161,11 +161,29 @@ fn the_picture_follows_the_server_answer() {
         &s.settings.avatar,
         AvatarView::Initials { letters, note: None } if letters == "AL"
     ));
-    // A refresh does not fetch the picture again (an upload does, below).
-    let (req, _) = call(&press(&mut s, "r"));
+    // A refresh asks for the profile and, bypassing caches, the picture; the profile's
+    // answer does not ask for the picture a second time.
+    let commands = press(&mut s, "r");
+    let load = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Settings {
+                req,
+                call: SettingsCall::Load,
+            } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    assert!(commands.contains(&Command::Settings {
+        req: RequestId(load.0 + 1),
+        call: SettingsCall::Avatar {
+            user_id: "lx2fj".into(),
+            nocache: true
+        }
+    }));
     let commands = reply(
         &mut s,
-        req,
+        load,
         Ok(SettingsReply::Loaded(Box::new(profile(false)))),
     );
     assert!(commands.is_empty(), "{commands:?}");

@@ -104,6 +104,17 @@ fn on_tab_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Down => move_cursor(state, 1),
         Action::Refresh => {
             let mut commands = vec![request(state, Waiting::Load, SettingsCall::Load)];
+            // The picture too: it may have been changed in the web interface.
+            if let Some(user_id) = state.settings.profile.as_ref().map(|p| p.user.id.clone()) {
+                commands.push(request(
+                    state,
+                    Waiting::Avatar,
+                    SettingsCall::Avatar {
+                        user_id,
+                        nocache: true,
+                    },
+                ));
+            }
             if state.settings.current_tab() == Tab::WebDav {
                 commands.push(request(state, Waiting::Dav, SettingsCall::ListDav));
             }
