@@ -969,3 +969,14 @@ fn linked_accounts_are_unlinked_on_pro() {
         "OpenID Connect account unlinked"
     );
 }
+
+#[test]
+fn initials_ignore_escape_sequences() {
+    let nick = "\x1b[2J\x1b]0;pwned\x07Eve\x1b]52;c;ZXZpbA==\x1b\\ \u{202e}gpj.exe";
+    assert_eq!(replies::without_escapes(nick), "Eve gpj.exe");
+    assert_eq!(
+        crate::avatar::initials(&replies::without_escapes(nick)),
+        "EG"
+    );
+    assert_eq!(replies::without_escapes("Ada Lovelace"), "Ada Lovelace");
+}
