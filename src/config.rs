@@ -85,6 +85,24 @@ pub struct Config {
     /// set; see [`Config::osc52_enabled`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osc52: Option<bool>,
+    /// How the TUI shows pictures (the profile picture): `auto` (the default) detects kitty,
+    /// iTerm2 or half blocks; `off` shows none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_protocol: Option<ImageProtocol>,
+}
+
+/// `image_protocol = auto|kitty|iterm|sixel|blocks|off`. An unknown value is refused when
+/// the file is read, naming the accepted ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageProtocol {
+    #[default]
+    Auto,
+    Kitty,
+    Iterm,
+    Sixel,
+    Blocks,
+    Off,
 }
 
 /// One `[share_presets.<name>]` table. Flags given on the command line win over it.
@@ -214,6 +232,32 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_protocol_is_checked() {
+        assert_eq!(Config::parse("").unwrap().image_protocol, None);
+        for (text, want) in [
+            ("auto", ImageProtocol::Auto),
+            ("kitty", ImageProtocol::Kitty),
+            ("iterm", ImageProtocol::Iterm),
+            ("sixel", ImageProtocol::Sixel),
+            ("blocks", ImageProtocol::Blocks),
+            ("off", ImageProtocol::Off),
+        ] {
+            let c = Config::parse(&format!("image_protocol = \"{text}\"\n")).unwrap();
+            assert_eq!(c.image_protocol, Some(want));
+        }
+        let err = format!(
+            "{:#}",
+            Config::parse("image_protocol = \"sixels\"\n").unwrap_err()
+        );
+        assert!(err.contains("image_protocol"), "{err}");
+        assert!(err.contains("unknown variant `sixels`"), "{err}");
+        assert!(
+            err.contains("blocks"),
+            "the accepted values are named: {err}"
+        );
+    }
 
     #[test]
     fn round_trips_profiles() {

@@ -12,6 +12,7 @@ use crate::app::msg::{Account, Msg, WorkerEvent};
 use crate::app::state::{Startup, State};
 use crate::cli::context::Context;
 use crate::config::Paths;
+use crate::ui::image::{ImagePrinter, ImageSlot};
 use crate::worker::{self, WorkerSetup};
 use crate::{app, demo, ui};
 use anyhow::Context as _;
@@ -74,6 +75,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         config: crate::transfer::EngineConfig::default(),
     };
     startup.share_presets = ctx.config.share_presets.clone();
+    let image_setting = ctx.config.image_protocol.unwrap_or_default();
     let (setup, _demo) = if opts.demo {
         let (setup, handle) = demo_session(&mut startup).await?;
         (setup, Some(handle))
@@ -84,6 +86,10 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     if let Ok(size) = terminal.size() {
         startup.size = (size.width, size.height);
     }
+    // Before the input reader starts: viuer's kitty probe reads the terminal's answer from
+    // stdin, and the reader would take it.
+    let protocol = ui::image::detect(image_setting);
+    startup.images = protocol != ui::image::Protocol::Off;
     let (commands, events, worker_running) = worker::spawn_with_transfers(setup, transfers);
     let io = LoopIo {
         input: forward_terminal_input(),
@@ -92,7 +98,8 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         shutdown: Box::pin(termination_signal()),
         clipboard: Box::new(osc52_copy),
     };
-    let result = event_loop(&mut terminal, State::new(startup), io).await;
+    let mut printer = ui::image::ViuerPrinter { protocol };
+    let result = event_loop_with_images(&mut terminal, State::new(startup), io, &mut printer).await;
     if terminal.show_cursor().is_err() {
         // The terminal is gone (SIGHUP): ratatui's drop would retry and report the failure
         // on stderr, which is gone too and panics. Nothing is left to clean up on it.
@@ -234,8 +241,40 @@ pub struct LoopIo {
 /// backend so tests drive it on a `TestBackend`.
 pub async fn event_loop<B>(
     terminal: &mut Terminal<B>,
+    state: State,
+    io: LoopIo,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    event_loop_with_images(terminal, state, io, &mut ui::image::NoPrinter).await
+}
+
+/// [`event_loop`] that also prints the profile picture with `printer` (outside ratatui's
+/// buffer, after each frame that wants it).
+pub async fn event_loop_with_images<B>(
+    terminal: &mut Terminal<B>,
     mut state: State,
     mut io: LoopIo,
+    printer: &mut dyn ImagePrinter,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let mut slot = ImageSlot::default();
+    let result = run_loop(terminal, &mut state, &mut io, &mut slot, printer).await;
+    slot.invalidate(printer);
+    result
+}
+
+async fn run_loop<B>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    io: &mut LoopIo,
+    slot: &mut ImageSlot,
+    printer: &mut dyn ImagePrinter,
 ) -> anyhow::Result<()>
 where
     B: Backend,
@@ -246,8 +285,8 @@ where
     } else {
         Vec::new()
     };
-    perform(&mut io, first);
-    draw(terminal, &mut state)?;
+    perform(io, first);
+    render(terminal, state, slot, printer)?;
     let mut next_tick = Instant::now() + TICK;
     loop {
         let ticking = state.wants_tick();
@@ -287,29 +326,46 @@ where
             batch.push(Msg::Worker(event));
         }
         let mut changed = false;
+        let mut resized = false;
         for msg in batch {
-            let commands = app::update(&mut state, msg);
+            resized |= matches!(msg, Msg::Resize { .. });
+            let commands = app::update(state, msg);
             changed |= state.dirty;
-            perform(&mut io, commands);
+            perform(io, commands);
             if state.quit {
                 return Ok(());
             }
         }
-        if changed {
-            draw(terminal, &mut state)?;
+        if resized {
+            // ratatui clears the screen on a resize: the picture goes with it.
+            slot.invalidate(printer);
+        }
+        if changed || resized {
+            render(terminal, state, slot, printer)?;
         }
     }
     Ok(())
 }
 
-fn draw<B>(terminal: &mut Terminal<B>, state: &mut State) -> anyhow::Result<()>
+/// One frame, with the picture erased before it and printed after it as the frame wants.
+pub fn render<B>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    slot: &mut ImageSlot,
+    printer: &mut dyn ImagePrinter,
+) -> anyhow::Result<()>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
+    let size = terminal.size().context("cannot read the terminal size")?;
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    let wanted = ui::settings::avatar_placement(state, area);
+    slot.before_frame(wanted.as_ref(), printer);
     terminal
         .draw(|frame| ui::draw(frame, state))
         .context("cannot draw")?;
+    slot.after_frame(wanted.as_ref(), printer);
     state.dirty = false;
     Ok(())
 }

@@ -199,6 +199,20 @@ impl Client {
         self.call(req).await
     }
 
+    /// [`Client::send_password_reset`] with the CAPTCHA answer and ticket a site with
+    /// `forget_captcha` asks for.
+    pub async fn send_password_reset_with_captcha(
+        &self,
+        email: &str,
+        captcha: &str,
+        ticket: &str,
+    ) -> Result<(), ApiError> {
+        let req = Request::post("/user/reset")
+            .no_auth()
+            .json(&json!({ "email": email, "captcha": captcha, "ticket": ticket }));
+        self.call(req).await
+    }
+
     /// `PATCH /user/reset/:id`: sets a new password with the secret from the mail.
     pub async fn reset_password(
         &self,

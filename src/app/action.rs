@@ -40,10 +40,14 @@ pub enum Context {
     TaskFiles,
     /// The storage policy menu of a relocation.
     Relocate,
+    /// The settings screen (`,`).
+    Settings,
+    /// A form over a settings tab.
+    SettingsForm,
 }
 
 impl Context {
-    pub const ALL: [Context; 21] = [
+    pub const ALL: [Context; 23] = [
         Context::Global,
         Context::Browser,
         Context::Filter,
@@ -65,6 +69,8 @@ impl Context {
         Context::ShareForm,
         Context::TaskFiles,
         Context::Relocate,
+        Context::Settings,
+        Context::SettingsForm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -90,6 +96,8 @@ impl Context {
             Context::ShareForm => "share_form",
             Context::TaskFiles => "task_files",
             Context::Relocate => "relocate",
+            Context::Settings => "settings",
+            Context::SettingsForm => "settings_form",
         }
     }
 
@@ -116,6 +124,8 @@ impl Context {
             Context::ShareForm => "Share options form",
             Context::TaskFiles => "Torrent files",
             Context::Relocate => "Storage policy menu (relocate)",
+            Context::Settings => "Settings",
+            Context::SettingsForm => "Settings form",
         }
     }
 
@@ -206,8 +216,8 @@ actions! {
     Back = "back": "Back to e-mail and password",
 
     TogglePanel = "toggle_panel": "Show, focus or hide the task panel (transfers, tasks, shares)",
-    NextTab = "next_tab": "Next tab of the panel",
-    PrevTab = "prev_tab": "Previous tab of the panel",
+    NextTab = "next_tab": "Next tab (task panel, settings)",
+    PrevTab = "prev_tab": "Previous tab (task panel, settings)",
     TabTransfers = "tab_transfers": "Transfers tab",
     TabServerTasks = "tab_server_tasks": "Server tasks tab",
     TabShares = "tab_shares": "Shares tab",
@@ -251,6 +261,22 @@ actions! {
     OpenShare = "open_share": "Browse the share (read-only) in the pane beside the panel",
     SelectTaskFiles = "select_task_files": "Choose the files of a torrent download",
     Relocate = "relocate": "Move the items to another storage policy (Cloudreve Pro)",
+    OpenSettings = "settings": "Account settings: profile, preferences, security, WebDAV",
+    CloseSettings = "close_settings": "Back to the panes",
+    TabProfile = "tab_profile": "Profile tab",
+    TabPreferences = "tab_preferences": "Preferences tab",
+    TabSecurity = "tab_security": "Security tab",
+    TabWebdav = "tab_webdav": "WebDAV tab",
+    TabAccount = "tab_account": "Account tab (Pro servers)",
+    Activate = "activate": "Change the highlighted setting or run the highlighted action",
+    UploadAvatar = "upload_avatar": "Upload a new profile picture",
+    UseGravatar = "use_gravatar": "Use Gravatar instead of the uploaded picture",
+    CreateItem = "create": "Create a WebDAV account",
+    RemoveItem = "remove": "Delete or unlink the highlighted item",
+    Reveal = "reveal": "Show or hide the highlighted WebDAV password",
+    CopyCredentials = "copy_credentials": "Copy the WebDAV URL, user name and password",
+    SignUp = "sign_up": "Create an account on this server (when it allows sign-ups)",
+    ResetPassword = "reset_password": "Forgot the password: mail a reset link, then set a new one",
 }
 
 impl Action {
@@ -430,6 +456,32 @@ pub const DEFAULT_BINDINGS: &[(Context, &str, Action)] = &[
     (Context::ShareForm, "esc", Action::Dismiss),
     (Context::ShareForm, "tab, down", Action::NextField),
     (Context::ShareForm, "backtab, up", Action::PrevField),
+    (Context::Browser, "comma", Action::OpenSettings),
+    (Context::Settings, "esc, q", Action::CloseSettings),
+    (Context::Settings, "?", Action::Help),
+    (Context::Settings, "tab", Action::NextTab),
+    (Context::Settings, "backtab", Action::PrevTab),
+    (Context::Settings, "1", Action::TabProfile),
+    (Context::Settings, "2", Action::TabPreferences),
+    (Context::Settings, "3", Action::TabSecurity),
+    (Context::Settings, "4", Action::TabWebdav),
+    (Context::Settings, "5", Action::TabAccount),
+    (Context::Settings, "up, k", Action::Up),
+    (Context::Settings, "down, j", Action::Down),
+    (Context::Settings, "enter, e", Action::Activate),
+    (Context::Settings, "r, ctrl-r", Action::Refresh),
+    (Context::Settings, "u", Action::UploadAvatar),
+    (Context::Settings, "g", Action::UseGravatar),
+    (Context::Settings, "n", Action::CreateItem),
+    (Context::Settings, "d, delete", Action::RemoveItem),
+    (Context::Settings, "v", Action::Reveal),
+    (Context::Settings, "c", Action::CopyCredentials),
+    (Context::SettingsForm, "enter", Action::Submit),
+    (Context::SettingsForm, "esc", Action::Dismiss),
+    (Context::SettingsForm, "tab, down", Action::NextField),
+    (Context::SettingsForm, "backtab, up", Action::PrevField),
+    (Context::SignIn, "ctrl-n", Action::SignUp),
+    (Context::SignIn, "ctrl-r", Action::ResetPassword),
 ];
 
 /// True when `action` means something in `context` (it has a default binding there).

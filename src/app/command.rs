@@ -63,6 +63,11 @@ pub enum Command {
         req: RequestId,
         job: super::drive::DriveJob,
     },
+    /// A request of the settings screen (`WorkerEvent::Settings`).
+    Settings {
+        req: RequestId,
+        call: super::settings::SettingsCall,
+    },
     /// Put text on the terminal's clipboard (OSC 52).
     CopyToClipboard(String),
     Quit,

@@ -133,6 +133,8 @@ fn parse_code(s: &str) -> Option<KeyCode> {
         "delete" | "del" => KeyCode::Delete,
         "insert" | "ins" => KeyCode::Insert,
         "minus" => KeyCode::Char('-'),
+        // `,` separates keys in the default table, so it needs a name there.
+        "comma" => KeyCode::Char(','),
         _ => return None,
     })
 }

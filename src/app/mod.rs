@@ -16,6 +16,7 @@ pub mod panel;
 pub mod panel_shares;
 pub mod panel_tasks;
 pub mod relocate;
+pub mod settings;
 pub mod signin;
 pub mod sort;
 pub mod source;

@@ -158,6 +158,11 @@ pub enum WorkerEvent {
         req: RequestId,
         result: Result<String, Failure>,
     },
+    /// The answer to a `Command::Settings`.
+    Settings {
+        req: RequestId,
+        reply: Result<super::settings::SettingsReply, Failure>,
+    },
 }
 
 /// One page of one task list.

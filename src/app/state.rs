@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 pub enum Screen {
     SignIn,
     Browser,
+    /// Account settings (`,`), over the browser's place.
+    Settings,
 }
 
 /// How the TUI starts.
@@ -37,6 +39,8 @@ pub struct Startup {
     pub clipboard: bool,
     /// `[share_presets.*]` of config.toml (the quick share, `S`).
     pub share_presets: BTreeMap<String, crate::config::SharePreset>,
+    /// Profile pictures can be shown (`image_protocol` is not `off`).
+    pub images: bool,
 }
 
 impl Startup {
@@ -50,6 +54,7 @@ impl Startup {
             utc_offset_secs: 0,
             clipboard: true,
             share_presets: BTreeMap::new(),
+            images: true,
         }
     }
 }
@@ -110,6 +115,7 @@ pub struct State {
     pub last_click: Option<Click>,
     /// Shares, versions, pins, tags, search and server-task dialogs.
     pub drive: super::drive::DriveState,
+    pub settings: super::settings::SettingsState,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -150,6 +156,10 @@ impl State {
             ticks: 0,
             last_click: None,
             drive: super::drive::DriveState::new(&startup.share_presets),
+            settings: super::settings::SettingsState {
+                images: startup.images,
+                ..Default::default()
+            },
             dirty: true,
             quit: false,
             next_id: 0,
@@ -203,6 +213,7 @@ impl State {
             || self.info_req.is_some()
             || self.signin.busy.is_some()
             || !self.drive.waiting.is_empty()
+            || self.settings.is_busy()
     }
 
     /// The loop sends ticks only while this holds, so an idle reve uses no CPU.

@@ -4,9 +4,11 @@
 mod dialogs;
 mod drive_popups;
 mod help;
+pub mod image;
 mod panel;
 mod panes;
 mod relocate;
+pub mod settings;
 mod signin;
 mod status;
 pub mod text;
@@ -20,7 +22,10 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
     match state.screen {
-        Screen::SignIn => signin::draw(frame, area, state),
+        Screen::SignIn => {
+            signin::draw(frame, area, state);
+            settings::draw_sign_in_form(frame, area, state);
+        }
         Screen::Browser => {
             let l = layout::browser(area);
             panes::draw(frame, &l, state);
@@ -28,6 +33,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 panel::draw(frame, l.panes[state.panel.slot.min(1)], state);
             }
             status::draw(frame, l.status, state);
+            if let Some(modal) = &state.modal {
+                dialogs::draw(frame, area, state, modal);
+            }
+        }
+        Screen::Settings => {
+            settings::draw(frame, area, state);
             if let Some(modal) = &state.modal {
                 dialogs::draw(frame, area, state, modal);
             }

@@ -56,7 +56,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         *y += rows;
     };
     let intro = match &form.stage {
-        Stage::Credentials => "Your server's address, your e-mail and your password.".to_string(),
+        Stage::Credentials => {
+            let mut intro = "Your server's address, your e-mail and your password.".to_string();
+            let key = |a| state.keymap.hint(Context::SignIn, a);
+            if let (Some(up), Some(reset)) = (key(Action::SignUp), key(Action::ResetPassword)) {
+                intro.push_str(&format!(
+                    " No account yet: {up}. Forgot the password: {reset}."
+                ));
+            }
+            intro
+        }
         Stage::SecondFactor { .. } => {
             "This account uses two-factor authentication: type the 6-digit code from your authenticator app.".to_string()
         }
@@ -200,7 +209,7 @@ fn draw_labelled_field(frame: &mut Frame, row: Rect, form: &SignInForm, f: Field
 }
 
 /// Two pixels per cell: the upper one as the foreground of `▀`, the lower as its background.
-fn draw_picture(buf: &mut Buffer, area: Rect, picture: &Picture) {
+pub(super) fn draw_picture(buf: &mut Buffer, area: Rect, picture: &Picture) {
     for row in 0..area.height {
         for col in 0..area.width.min(picture.width) {
             let top = picture.pixel(col, row * 2);

@@ -9,6 +9,7 @@ pub mod live;
 pub mod ops;
 pub mod panel;
 pub mod session;
+pub mod settings;
 pub mod transfers;
 
 use crate::api::Client;
@@ -96,6 +97,11 @@ enum Internal {
         client: Client,
         account: Account,
     },
+    /// The settings screen signed this device out: drop the client and its saved tokens.
+    SignedOut {
+        req: RequestId,
+        reply: Result<crate::app::settings::SettingsReply, Failure>,
+    },
 }
 
 struct Worker {
@@ -118,12 +124,15 @@ impl Worker {
         mut internal: UnboundedReceiver<Internal>,
     ) {
         loop {
+            // Internal results first: a task sends its internal message before the event the
+            // app reacts to, so the app's next command (a 2FA code) finds the worker updated.
             tokio::select! {
+                biased;
+                Some(msg) = internal.recv() => self.on_internal(msg),
                 command = commands.recv() => match command {
                     Some(c) => self.handle(c),
                     None => break,
                 },
-                Some(msg) = internal.recv() => self.on_internal(msg),
             }
         }
         for job in self.jobs.values().chain(self.watches.values()) {
@@ -230,6 +239,31 @@ impl Worker {
                 let result = drive_ops::run(client.as_ref(), job).await;
                 events.send(WorkerEvent::Drive { req, result });
             }),
+            Command::Settings { req, call } if call.is_anonymous() => {
+                self.job(req, async move {
+                    let reply = settings::run_anonymous(call).await;
+                    events.send(WorkerEvent::Settings { req, reply });
+                });
+            }
+            Command::Settings { req, call } => {
+                let Some(c) = client else {
+                    events.send(WorkerEvent::Settings {
+                        req,
+                        reply: Err(not_signed_in()),
+                    });
+                    return;
+                };
+                let signing_out = call == crate::app::settings::SettingsCall::SignOut;
+                let internal = self.internal.clone();
+                self.job(req, async move {
+                    let reply = settings::run(&c, call).await;
+                    if signing_out {
+                        let _ = internal.send(Internal::SignedOut { req, reply });
+                    } else {
+                        events.send(WorkerEvent::Settings { req, reply });
+                    }
+                });
+            }
             // The loop handles these itself.
             Command::CopyToClipboard(_) | Command::Quit => {}
             c @ (Command::ListTasks { .. }
@@ -295,6 +329,19 @@ impl Worker {
 
     fn on_internal(&mut self, msg: Internal) {
         match msg {
+            Internal::SignedOut { req, reply } => {
+                for (_, w) in self.watches.drain() {
+                    w.abort();
+                }
+                if let Some(w) = self.token_watch.take() {
+                    w.abort();
+                }
+                self.client = None;
+                if let Some(p) = &self.persist {
+                    let _ = p.send(PersistMsg::SignedOut);
+                }
+                self.events.send(WorkerEvent::Settings { req, reply });
+            }
             Internal::AwaitingCode { client, account } => {
                 self.awaiting_code = Some((client, account));
             }

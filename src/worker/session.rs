@@ -160,8 +160,14 @@ pub fn decode_picture(data_url: &str) -> Option<Picture> {
 /// Saves sessions for a profile: runs as its own task so a slow keyring never holds up the
 /// worker.
 pub enum PersistMsg {
-    SignedIn { account: Account, tokens: Tokens },
+    SignedIn {
+        account: Account,
+        tokens: Tokens,
+    },
     Refreshed(Tokens),
+    /// This device signed out (settings screen): forget the profile's tokens, keep the
+    /// profile so the sign-in form is filled in.
+    SignedOut,
 }
 
 pub async fn persist(mut ctx: Context, mut rx: tokio::sync::mpsc::UnboundedReceiver<PersistMsg>) {
@@ -171,11 +177,22 @@ pub async fn persist(mut ctx: Context, mut rx: tokio::sync::mpsc::UnboundedRecei
                 save_sign_in(&mut ctx, &account, &tokens).await
             }
             PersistMsg::Refreshed(tokens) => ctx.store_tokens(&tokens).await.map(drop),
+            PersistMsg::SignedOut => forget_tokens(&ctx).await,
         };
         if let Err(e) = result {
             tracing::warn!("cannot save the session: {e:#}");
         }
     }
+}
+
+async fn forget_tokens(ctx: &Context) -> anyhow::Result<()> {
+    let Ok(profile) = ctx.profile() else {
+        return Ok(());
+    };
+    let location = profile
+        .tokens_in
+        .unwrap_or(crate::config::TokenStoreKind::File);
+    ctx.vault().delete(&ctx.profile_name, location).await
 }
 
 async fn save_sign_in(ctx: &mut Context, account: &Account, tokens: &Tokens) -> anyhow::Result<()> {

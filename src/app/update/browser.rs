@@ -50,6 +50,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         a if super::drive::is_browser_action(a) => {
             return super::drive::on_browser_action(state, a);
         }
+        Action::OpenSettings => return crate::app::settings::open(state),
         other => return ops::on_action(state, other),
     }
     Vec::new()

@@ -17,7 +17,7 @@ mod mouse;
 mod ops;
 mod outcome;
 mod panel;
-mod signin;
+pub(crate) mod signin;
 mod transfers;
 mod worker;
 
@@ -62,7 +62,14 @@ fn react(state: &mut State, msg: Msg) -> Vec<Command> {
 /// Which key table applies right now.
 pub fn current_context(state: &State) -> Context {
     if state.screen == Screen::SignIn {
+        // Sign-up and password-reset forms sit over the sign-in screen.
+        if state.settings.form.is_some() {
+            return Context::SettingsForm;
+        }
         return Context::SignIn;
+    }
+    if state.screen == Screen::Settings && state.modal.is_none() {
+        return crate::app::settings::context(state);
     }
     match &state.modal {
         Some(Modal::Confirm(c)) if c.danger => Context::Danger,
@@ -152,6 +159,7 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
         }
         (Context::Panel, a) => panel::on_action(state, a),
         (Context::Browser, Action::Relocate) => super::relocate::start(state),
+        (c, a) if settings_has_keys(state) => crate::app::settings::on_action(state, c, a),
         (Context::Browser, a) => browser::on_action(state, a),
         (Context::Filter, a) => browser::on_filter_action(state, a),
         (Context::SignIn, a) => signin::on_action(state, a),
@@ -167,6 +175,9 @@ fn dispatch(state: &mut State, context: Context, action: Action) -> Vec<Command>
 
 /// A key no table claimed: text for whatever field has the keyboard.
 fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command> {
+    if settings_has_keys(state) {
+        return crate::app::settings::on_text_key(state, key);
+    }
     match context {
         Context::SignIn => signin::on_text_key(state, key),
         Context::Filter => browser::on_filter_key(state, key),
@@ -181,6 +192,9 @@ fn type_text(state: &mut State, context: Context, key: KeyEvent) -> Vec<Command>
 }
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
+    if settings_has_keys(state) {
+        return crate::app::settings::on_paste(state, text);
+    }
     match current_context(state) {
         Context::SignIn => {
             let focus = state.signin.focus;
@@ -194,6 +208,15 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
         // A share link pasted onto the browser opens it.
         Context::Browser => browser::open_link(state, state.focus, text.trim()),
         _ => Vec::new(),
+    }
+}
+
+/// The settings screen, or a sign-up/reset form over the sign-in screen, takes the keys.
+fn settings_has_keys(state: &State) -> bool {
+    match state.screen {
+        Screen::Settings => state.modal.is_none(),
+        Screen::SignIn => state.settings.form.is_some(),
+        Screen::Browser => false,
     }
 }
 

@@ -16,6 +16,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Submit => return submit(state),
         Action::NextField => form.cycle_focus(1),
         Action::PrevField => form.cycle_focus(-1),
+        Action::SignUp | Action::ResetPassword => {
+            return crate::app::settings::start_sign_in_help(state, action);
+        }
         Action::Back => {
             if matches!(form.stage, Stage::SecondFactor { .. }) {
                 form.stage = Stage::Credentials;
@@ -80,7 +83,7 @@ fn submit(state: &mut State) -> Vec<Command> {
 }
 
 /// `drive.example.com` means `https://drive.example.com`.
-fn with_scheme(server: &str) -> String {
+pub(crate) fn with_scheme(server: &str) -> String {
     if server.contains("://") {
         server.to_string()
     } else {

@@ -82,6 +82,7 @@ pub fn on_event(state: &mut State, event: WorkerEvent) -> Vec<Command> {
         | WorkerEvent::PanelFailed { .. }
         | WorkerEvent::Policies { .. }
         | WorkerEvent::Relocating { .. }) => on_panel_event(state, e),
+        WorkerEvent::Settings { req, reply } => crate::app::settings::on_reply(state, req, reply),
     }
 }
 
