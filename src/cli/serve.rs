@@ -10,10 +10,18 @@ pub async fn run(args: ServeDemoArgs) -> anyhow::Result<()> {
         seed: args.seed,
         pro: args.pro,
         site_url: args.site_url,
+        policy: args.policy,
+        chunk_size: args.chunk_size,
         ..DemoConfig::default()
     };
     let handle = demo::start(cfg).await?;
     eprintln!("reve demo server listening on {}", handle.base_url());
+    if let Some(storage) = handle.storage_addr {
+        eprintln!(
+            "storage policy {:?} emulated on http://{storage}",
+            handle.state.cfg.policy.wire_type()
+        );
+    }
     if handle.state.cfg.seed {
         eprintln!(
             "sign in as {} / {}",
