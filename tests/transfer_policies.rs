@@ -30,8 +30,8 @@ const CHUNK: u64 = 8192;
 enum Kind {
     S3,
     Remote,
-    /// A policy the engine has no chunk flow for.
-    OneDrive,
+    /// A policy type the engine has no chunk flow for.
+    Unknown,
 }
 
 struct Session {
@@ -139,10 +139,10 @@ async fn create_session(State(fake): State<Shared>, body: Bytes) -> Response {
             ));
             data["storage_policy"] = json!({"id": "p", "name": "S3", "type": "s3", "max_size": 0});
         }
-        Kind::OneDrive => {
-            data["upload_urls"] = json!([format!("{base}/onedrive/{id}")]);
+        Kind::Unknown => {
+            data["upload_urls"] = json!([format!("{base}/elsewhere/{id}")]);
             data["storage_policy"] =
-                json!({"id": "p", "name": "OD", "type": "onedrive", "max_size": 0});
+                json!({"id": "p", "name": "Other", "type": "dropbox", "max_size": 0});
         }
         Kind::Remote => {
             data["upload_id"] = json!("");
@@ -564,7 +564,7 @@ async fn remote_node_without_preallocation_makes_parallel_chunks_sequential() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsupported_policies_fall_back_to_one_request() {
-    let (fake, base) = start(Kind::OneDrive).await;
+    let (fake, base) = start(Kind::Unknown).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&base, dir.path(), None);
     let content = data(CHUNK as usize * 2 + 3);

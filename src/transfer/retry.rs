@@ -49,6 +49,10 @@ pub fn classify(e: &ApiError) -> ErrorClass {
         },
         ApiError::Http { status, detail, .. } => match *status {
             408 | 425 | 429 | 500..=599 => ErrorClass::Transient,
+            // A OneDrive range refused as overlapping: the next attempt realigns first.
+            409 | 416 if detail.starts_with(crate::transfer::policy::onedrive::OVERLAP) => {
+                ErrorClass::Transient
+            }
             // A presigned URL past its `X-Amz-Expires`.
             403 if detail.contains("Expired") || detail == "AccessDenied" => ErrorClass::UrlExpired,
             _ => ErrorClass::Fatal,
