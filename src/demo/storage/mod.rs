@@ -12,6 +12,8 @@
 
 pub mod callback;
 mod form;
+#[cfg(test)]
+mod http_tests;
 mod node;
 mod onedrive;
 mod qiniu;
