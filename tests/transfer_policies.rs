@@ -4,6 +4,9 @@
 //! used verbatim with the exact signed length, the completion must list every part in
 //! ascending order with its ETag, the callback checks the object's size, and the node refuses
 //! chunks without the session's credential or out of order (no pre-allocation, C3-121).
+//! COS and OBS share the S3 bucket (COS must forbid overwriting and calls back like S3; OBS
+//! finalises the file itself during the completion); the OneDrive session takes ranges only in
+//! order and tells where it stands on `GET`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -29,6 +32,9 @@ const CHUNK: u64 = 8192;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
     S3,
+    Cos,
+    Obs,
+    OneDrive,
     Remote,
     /// A policy type the engine has no chunk flow for.
     Unknown,
@@ -60,6 +66,12 @@ struct Fake {
     fail_next_complete: bool,
     /// The next callback answers -1 (object not visible yet, §5.5.4).
     fail_next_callback: bool,
+    /// The bucket forgets this part number right after storing it (a completion must then
+    /// be refused with `InvalidPart`).
+    lose_part: Option<u64>,
+    /// OneDrive: the storage keeps this range (by chunk index) but its answer is a 500, as
+    /// when the answer is lost on the way back.
+    od_answer_lost: Option<u64>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -125,8 +137,16 @@ async fn create_session(State(fake): State<Shared>, body: Bytes) -> Response {
         "session_id": id, "chunk_size": CHUNK, "expires": expires, "uri": uri,
         "callback_secret": format!("secret-{id}"),
     });
+    let type_name = match kind {
+        Kind::S3 => "s3",
+        Kind::Cos => "cos",
+        Kind::Obs => "obs",
+        Kind::OneDrive => "onedrive",
+        Kind::Remote => "remote",
+        Kind::Unknown => "dropbox",
+    };
     match kind {
-        Kind::S3 => {
+        Kind::S3 | Kind::Cos | Kind::Obs => {
             let urls: Vec<String> = (1..=chunk_count(size))
                 .map(|n| {
                     format!("{base}/bucket/key-{id}?partNumber={n}&uploadId=up-{id}&X-Amz-Signature=sig{n}")
@@ -137,7 +157,13 @@ async fn create_session(State(fake): State<Shared>, body: Bytes) -> Response {
             data["completeURL"] = json!(format!(
                 "{base}/bucket/key-{id}?uploadId=up-{id}&X-Amz-Signature=done"
             ));
-            data["storage_policy"] = json!({"id": "p", "name": "S3", "type": "s3", "max_size": 0});
+            data["storage_policy"] =
+                json!({"id": "p", "name": "S3", "type": type_name, "max_size": 0});
+        }
+        Kind::OneDrive => {
+            data["upload_urls"] = json!([format!("{base}/onedrive/{id}?token=t-{id}")]);
+            data["storage_policy"] =
+                json!({"id": "p", "name": "OD", "type": type_name, "max_size": 0});
         }
         Kind::Unknown => {
             data["upload_urls"] = json!([format!("{base}/elsewhere/{id}")]);
@@ -225,7 +251,10 @@ async fn bucket_put(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
-    session.parts.insert(number, (body.to_vec(), etag.clone()));
+    if f.lose_part != Some(number) {
+        let session = f.sessions.get_mut(&id).expect("checked above");
+        session.parts.insert(number, (body.to_vec(), etag.clone()));
+    }
     ([("etag", etag)], "").into_response()
 }
 
@@ -233,6 +262,7 @@ async fn bucket_complete(
     State(fake): State<Shared>,
     Path(key): Path<String>,
     Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     count(&fake, "complete");
@@ -241,6 +271,14 @@ async fn bucket_complete(
         return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
     }
     let mut f = fake.lock().unwrap();
+    let kind = f.kind;
+    // COS: Cloudreve's web client forbids replacing an object of the same key.
+    let forbids = headers
+        .get("x-cos-forbid-overwrite")
+        .is_some_and(|v| v == "true");
+    if (kind == Some(Kind::Cos)) != forbids {
+        return s3_error(StatusCode::BAD_REQUEST, "InvalidArgument");
+    }
     if std::mem::take(&mut f.fail_next_complete) {
         return s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
     }
@@ -271,7 +309,14 @@ async fn bucket_complete(
             _ => return s3_error(StatusCode::BAD_REQUEST, "InvalidPart"),
         }
     }
-    session.object = Some(object);
+    if kind == Some(Kind::Obs) {
+        // OBS calls Cloudreve itself before it answers the completion.
+        let uri = session.uri.clone();
+        f.sessions.remove(&id);
+        f.files.insert(uri, object);
+    } else {
+        session.object = Some(object);
+    }
     (
         [("content-type", "application/xml")],
         "<CompleteMultipartUploadResult><ETag>\"x-3\"</ETag></CompleteMultipartUploadResult>",
@@ -320,6 +365,109 @@ async fn s3_callback(
     f.sessions.remove(&id);
     f.files.insert(uri, object);
     envelope(0, None, "")
+}
+
+fn od_error(status: StatusCode, code: &str, inner: Option<&str>) -> Response {
+    let mut error = json!({"code": code, "message": code});
+    if let Some(inner) = inner {
+        error["innererror"] = json!({"code": inner});
+    }
+    (status, [("content-type", "application/json")], json!({"error": error}).to_string())
+        .into_response()
+}
+
+fn od_session<'a>(
+    f: &'a mut Fake,
+    id: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<&'a mut Session, Response> {
+    // The upload URL authorises itself: a bearer token would be a leak.
+    if headers.contains_key("authorization") || q.get("token") != Some(&format!("t-{id}")) {
+        return Err(od_error(StatusCode::UNAUTHORIZED, "unauthenticated", None));
+    }
+    f.sessions
+        .get_mut(id)
+        .ok_or_else(|| od_error(StatusCode::NOT_FOUND, "itemNotFound", None))
+}
+
+/// OneDrive: `PUT` a range, in order (`Content-Range: bytes a-b/total`).
+async fn od_put(
+    State(fake): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    count(&fake, "od_put");
+    let mut f = fake.lock().unwrap();
+    let lost = f.od_answer_lost;
+    let session = match od_session(&mut f, &id, &q, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let range = headers
+        .get("content-range")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes "))
+        .and_then(|v| {
+            let (span, total) = v.split_once('/')?;
+            let (a, b) = span.split_once('-')?;
+            Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?, total.parse::<u64>().ok()?))
+        });
+    let Some((start, end, total)) = range else {
+        return od_error(StatusCode::BAD_REQUEST, "invalidRequest", None);
+    };
+    if total != session.size || end < start || end - start + 1 != body.len() as u64 {
+        return od_error(StatusCode::BAD_REQUEST, "invalidRange", None);
+    }
+    if start != session.written.len() as u64 {
+        return od_error(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "invalidRange",
+            Some("fragmentOverlap"),
+        );
+    }
+    session.written.extend_from_slice(&body);
+    let done = session.written.len() as u64 == session.size;
+    if done {
+        // The object exists now; Cloudreve learns of it from the client's callback.
+        session.object = Some(session.written.clone());
+    }
+    if lost == Some(start / CHUNK) {
+        f.od_answer_lost = None;
+        return od_error(StatusCode::INTERNAL_SERVER_ERROR, "generalException", None);
+    }
+    if done {
+        (StatusCode::CREATED, json!({"id": "item"}).to_string()).into_response()
+    } else {
+        let next = format!("{}-", session.written.len());
+        (
+            StatusCode::ACCEPTED,
+            json!({"nextExpectedRanges": [next]}).to_string(),
+        )
+            .into_response()
+    }
+}
+
+/// OneDrive: `GET` the upload URL tells where the session stands.
+async fn od_status(
+    State(fake): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    count(&fake, "od_status");
+    let mut f = fake.lock().unwrap();
+    let session = match od_session(&mut f, &id, &q, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if session.object.is_some() {
+        return od_error(StatusCode::NOT_FOUND, "itemNotFound", None);
+    }
+    let next = format!("{}-", session.written.len());
+    json!({"nextExpectedRanges": [next]}).to_string().into_response()
 }
 
 /// The remote node: `POST /api/v4/slave/upload/:id?chunk=i` (§5.6.2).
@@ -419,6 +567,9 @@ async fn start(kind: Kind) -> (Shared, String) {
         .route("/api/v4/file/content", put(put_content))
         .route("/api/v4/file/create", post(mkdir))
         .route("/api/v4/callback/s3/{id}/{secret}", get(s3_callback))
+        .route("/api/v4/callback/cos/{id}/{secret}", get(s3_callback))
+        .route("/api/v4/callback/onedrive/{id}/{secret}", post(s3_callback))
+        .route("/onedrive/{id}", put(od_put).get(od_status))
         .route("/api/v4/slave/upload/{id}", post(node_chunk))
         .route("/bucket/{key}", put(bucket_put).post(bucket_complete))
         .with_state(fake.clone());
@@ -576,4 +727,84 @@ async fn unsupported_policies_fall_back_to_one_request() {
     assert_eq!(f.calls["cancel"], 1);
     assert_eq!(f.calls["content"], 1);
     assert!(f.sessions.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cos_forbids_overwrite_and_a_lost_part_is_refused() {
+    let (fake, base) = start(Kind::Cos).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), Some(2));
+    let content = data(CHUNK as usize * 3 + 9);
+    let outcome = upload(&engine, dir.path(), "cos", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/cos".into()));
+    assert_eq!(fake.lock().unwrap().files["cloudreve://my/p/cos"], content);
+    assert_eq!(fake.lock().unwrap().calls["callback"], 1);
+
+    // The bucket loses part 2: the completion is refused (400 InvalidPart, final, not
+    // retried), the upload fails and its session is cancelled so no placeholder stays.
+    fake.lock().unwrap().lose_part = Some(2);
+    let outcome = upload(&engine, dir.path(), "lost", &content).await;
+    let Outcome::Failed(e) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(e.contains("InvalidPart"), "{e}");
+    let f = fake.lock().unwrap();
+    assert_eq!(f.calls["complete"], 2, "a refused completion is not repeated");
+    assert_eq!(f.calls["callback"], 1, "no callback without an object");
+    assert_eq!(f.calls["cancel"], 1);
+    assert!(f.sessions.is_empty());
+    assert!(!f.files.contains_key("cloudreve://my/p/lost"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obs_finishes_at_the_storage_without_a_client_callback() {
+    let (fake, base) = start(Kind::Obs).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), Some(3));
+    fake.lock().unwrap().fail_next_complete = true;
+    let content = data(CHUNK as usize * 2 + 1);
+    let outcome = upload(&engine, dir.path(), "obs", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/obs".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/obs"], content);
+    assert_eq!(f.calls["complete"], 2, "the 500 completion was retried");
+    assert!(!f.calls.contains_key("callback"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_ranges_in_order_and_a_lost_answer_is_not_resent() {
+    let (fake, base) = start(Kind::OneDrive).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Four chunks allowed at once: OneDrive still gets its ranges one by one, in order.
+    let engine = engine(&base, dir.path(), Some(4));
+    let content = data(CHUNK as usize * 4 + 100);
+    let outcome = upload(&engine, dir.path(), "od", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od".into()));
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.files["cloudreve://my/p/od"], content);
+        assert_eq!(f.calls["od_put"], 5, "no range was refused");
+        assert!(!f.calls.contains_key("od_status"));
+        assert_eq!(f.calls["callback"], 1);
+    }
+
+    // The storage keeps range 2 but the answer is lost (a 500): reve asks the session where it
+    // stands instead of sending the range again, and goes on with range 3.
+    fake.lock().unwrap().od_answer_lost = Some(2);
+    let outcome = upload(&engine, dir.path(), "od2", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od2".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/od2"], content);
+    assert_eq!(f.calls["od_put"], 5 + 5, "range 2 went once");
+    assert_eq!(f.calls["od_status"], 1);
+
+    // An empty file cannot be a OneDrive range: one `PUT /file/content`, session cancelled.
+    drop(f);
+    let outcome = upload(&engine, dir.path(), "od-empty", b"").await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od-empty".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/od-empty"], b"");
+    assert_eq!(f.calls["content"], 1);
+    assert_eq!(f.calls["cancel"], 1);
+    assert_eq!(f.calls["od_put"], 10);
 }
