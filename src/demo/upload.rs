@@ -667,9 +667,15 @@ async fn cancel_session(
     // After the client completed the object the real abort fails at the storage: the
     // placeholder still goes, but the answer is -1 (§5.5.6, C3-044).
     let object_completed = state.cfg.policy.is_s3_like() && storage::is_completed(&state, &id);
+    let secret = state
+        .lock()
+        .uploads
+        .get(&id)
+        .map(|s| s.callback_secret.clone());
     let cancelled = cancel(&mut state.lock(), user, &id, &uri)?;
     remove_part_files(&state, &cancelled);
     if object_completed && cancelled.contains(&id) {
+        storage::remember_cancelled_complete(&state, &id, &secret.unwrap_or_default());
         return Err(ApiErr::new(-1, ""));
     }
     ok_empty()

@@ -15,6 +15,8 @@ use axum::response::{IntoResponse, Response};
 pub enum Refusal {
     /// 40011: unknown, expired, finished or cancelled.
     NoSession,
+    /// HTTP 400 40016: cancelled after the object was completed at the storage (C3-045).
+    PlaceholderGone,
     /// 40020.
     WrongSecret,
     /// 40006: the route of another policy type, or a session that never used the storage.
@@ -28,6 +30,9 @@ impl Refusal {
     pub fn api_err(&self) -> ApiErr {
         let (code, msg) = match self {
             Refusal::NoSession => (40011, "Upload session does not exist or expired"),
+            Refusal::PlaceholderGone => {
+                return ApiErr::path_not_exist().with_status(StatusCode::BAD_REQUEST);
+            }
             Refusal::WrongSecret => (40020, "Invalid callback secret"),
             Refusal::OtherType => (40006, ""),
             Refusal::BadSignature => (40071, "invalid sign"),
@@ -49,8 +54,16 @@ pub fn check(
         .lock()
         .uploads
         .get(session_id)
-        .map(|s| s.callback_secret.clone())
-        .ok_or(Refusal::NoSession)?;
+        .map(|s| s.callback_secret.clone());
+    let Some(secret) = secret else {
+        let cancelled = super::cancelled_complete_secret(state, session_id);
+        return Err(match cancelled {
+            Some(s) if same_secret(&s, key) && policy.wire_type() == route => {
+                Refusal::PlaceholderGone
+            }
+            _ => Refusal::NoSession,
+        });
+    };
     if !same_secret(&secret, key) {
         return Err(Refusal::WrongSecret);
     }

@@ -234,10 +234,11 @@ async fn s3_parts_completion_and_callback_answers() {
     // Cancelling after completion: -1, but the placeholder goes (§5.5.6).
     assert_eq!(d.cancel("s3.bin", &s).await["code"], -1);
     assert_eq!(d.file_size("s3.bin").await.0, 40016);
+    // … and its callback then finds no file (C3-045).
     let (status, v) = d.callback("s3", &s, &secret(&s)).await;
     assert_eq!(
         (status, v["code"].as_i64()),
-        (StatusCode::UNAUTHORIZED, Some(40011))
+        (StatusCode::BAD_REQUEST, Some(40016))
     );
 
     // A good run: the callback makes the file, a second one finds no session.

@@ -111,13 +111,16 @@ impl PolicyKind {
         if self == PolicyKind::Local {
             return v;
         }
+        // The captured s3 and remote policies show just these four fields (C3-012, C3-102):
+        // `relay` and `chunk_concurrency` are left out unless set.
         if let Some(m) = v.as_object_mut() {
             if self == PolicyKind::Relay {
                 m.insert("relay".into(), json!(true));
             }
             // OneDrive takes the ranges of a session strictly in order.
-            let concurrency = if self == PolicyKind::OneDrive { 1 } else { 3 };
-            m.insert("chunk_concurrency".into(), json!(concurrency));
+            if self == PolicyKind::OneDrive {
+                m.insert("chunk_concurrency".into(), json!(1));
+            }
         }
         v
     }
@@ -174,6 +177,9 @@ pub struct StorageHost {
     /// leaves the demo.
     key: String,
     uploads: Mutex<HashMap<String, StorageUpload>>,
+    /// Sessions cancelled after their object was completed (session id → callback secret):
+    /// their callback answers 40016 instead of 40011 (C3-045).
+    cancelled_complete: Mutex<HashMap<String, String>>,
     http: reqwest::Client,
 }
 
@@ -184,6 +190,7 @@ impl StorageHost {
             api_addr: loopback_if_unspecified(api_addr),
             key: super::store::random_token(32),
             uploads: Mutex::new(HashMap::new()),
+            cancelled_complete: Mutex::new(HashMap::new()),
             http: reqwest::Client::new(),
         }
     }
@@ -316,6 +323,27 @@ pub fn forget(state: &Demo, session_ids: &[String]) {
     for id in session_ids {
         let _ = std::fs::remove_dir_all(state.storage_dir(id));
     }
+}
+
+/// Remembers a session cancelled after the client completed its object (§5.5.6).
+pub fn remember_cancelled_complete(state: &Demo, session_id: &str, secret: &str) {
+    state
+        .storage
+        .cancelled_complete
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(session_id.to_string(), secret.to_string());
+}
+
+/// The callback secret of a session cancelled after completion, if it is one.
+pub fn cancelled_complete_secret(state: &Demo, session_id: &str) -> Option<String> {
+    state
+        .storage
+        .cancelled_complete
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(session_id)
+        .cloned()
 }
 
 /// The object of session `id` was completed at the storage (before its callback).
