@@ -72,6 +72,13 @@ struct Fake {
     /// OneDrive: the storage keeps this range (by chunk index) but its answer is a 500, as
     /// when the answer is lost on the way back.
     od_answer_lost: Option<u64>,
+    /// Requests for this part number (S3-like) or chunk index (OneDrive) never get an
+    /// answer, so the engine can be killed while one is in flight; the bytes are kept first
+    /// when `keep_held` is set (the answer is what gets lost).
+    hold: Option<u64>,
+    keep_held: bool,
+    /// Requests per part number (S3-like) or chunk index (OneDrive).
+    sent: BTreeMap<u64, u32>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -223,7 +230,23 @@ async fn bucket_put(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    count(&fake, "part");
+    let (answer, held) = bucket_put_now(&fake, &key, &q, &headers, &body);
+    if held {
+        std::future::pending::<()>().await;
+    }
+    answer
+}
+
+/// The answer to a part `PUT`, and whether it is to be held back.
+fn bucket_put_now(
+    fake: &Shared,
+    key: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response, bool) {
+    let refuse = |r: Response| (r, false);
+    count(fake, "part");
     let id = key.trim_start_matches("key-").to_string();
     let number: u64 = q
         .get("partNumber")
@@ -234,15 +257,15 @@ async fn bucket_put(
         || q.get("uploadId") != Some(&format!("up-{id}"))
         || headers.contains_key("authorization")
     {
-        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+        return refuse(s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch"));
     }
     let mut f = fake.lock().unwrap();
     let Some(session) = f.sessions.get_mut(&id) else {
-        return s3_error(StatusCode::NOT_FOUND, "NoSuchUpload");
+        return refuse(s3_error(StatusCode::NOT_FOUND, "NoSuchUpload"));
     };
     // The signed length (content-length;host, C3-013).
     if body.len() as u64 != part_len(session.size, number) {
-        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+        return refuse(s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch"));
     }
     let etag = format!(
         "\"{}\"",
@@ -251,11 +274,13 @@ async fn bucket_put(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
-    if f.lose_part != Some(number) {
+    *f.sent.entry(number).or_default() += 1;
+    let held = f.hold == Some(number);
+    if f.lose_part != Some(number) && (!held || f.keep_held) {
         let session = f.sessions.get_mut(&id).expect("checked above");
         session.parts.insert(number, (body.to_vec(), etag.clone()));
     }
-    ([("etag", etag)], "").into_response()
+    (([("etag", etag)], "").into_response(), held)
 }
 
 async fn bucket_complete(
@@ -372,7 +397,11 @@ fn od_error(status: StatusCode, code: &str, inner: Option<&str>) -> Response {
     if let Some(inner) = inner {
         error["innererror"] = json!({"code": inner});
     }
-    (status, [("content-type", "application/json")], json!({"error": error}).to_string())
+    (
+        status,
+        [("content-type", "application/json")],
+        json!({"error": error}).to_string(),
+    )
         .into_response()
 }
 
@@ -399,12 +428,27 @@ async fn od_put(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    count(&fake, "od_put");
+    let answer = od_put_now(&fake, &id, &q, &headers, &body);
+    match answer {
+        Some(answer) => answer,
+        None => std::future::pending().await,
+    }
+}
+
+/// The answer to a range `PUT`; `None` when it is to be held back.
+fn od_put_now(
+    fake: &Shared,
+    id: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Option<Response> {
+    count(fake, "od_put");
     let mut f = fake.lock().unwrap();
-    let lost = f.od_answer_lost;
-    let session = match od_session(&mut f, &id, &q, &headers) {
+    let (lost, hold, keep_held) = (f.od_answer_lost, f.hold, f.keep_held);
+    let session = match od_session(&mut f, id, q, headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return Some(r),
     };
     let range = headers
         .get("content-range")
@@ -416,38 +460,50 @@ async fn od_put(
             Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?, total.parse::<u64>().ok()?))
         });
     let Some((start, end, total)) = range else {
-        return od_error(StatusCode::BAD_REQUEST, "invalidRequest", None);
+        return Some(od_error(StatusCode::BAD_REQUEST, "invalidRequest", None));
     };
     if total != session.size || end < start || end - start + 1 != body.len() as u64 {
-        return od_error(StatusCode::BAD_REQUEST, "invalidRange", None);
+        return Some(od_error(StatusCode::BAD_REQUEST, "invalidRange", None));
     }
     if start != session.written.len() as u64 {
-        return od_error(
+        return Some(od_error(
             StatusCode::RANGE_NOT_SATISFIABLE,
             "invalidRange",
             Some("fragmentOverlap"),
-        );
+        ));
     }
-    session.written.extend_from_slice(&body);
+    let index = start / CHUNK;
+    let held = hold == Some(index);
+    if !held || keep_held {
+        session.written.extend_from_slice(body);
+    }
     let done = session.written.len() as u64 == session.size;
     if done {
         // The object exists now; Cloudreve learns of it from the client's callback.
         session.object = Some(session.written.clone());
     }
-    if lost == Some(start / CHUNK) {
-        f.od_answer_lost = None;
-        return od_error(StatusCode::INTERNAL_SERVER_ERROR, "generalException", None);
+    let written = session.written.len();
+    *f.sent.entry(index).or_default() += 1;
+    if held {
+        return None;
     }
-    if done {
+    if lost == Some(index) {
+        f.od_answer_lost = None;
+        return Some(od_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            None,
+        ));
+    }
+    Some(if done {
         (StatusCode::CREATED, json!({"id": "item"}).to_string()).into_response()
     } else {
-        let next = format!("{}-", session.written.len());
         (
             StatusCode::ACCEPTED,
-            json!({"nextExpectedRanges": [next]}).to_string(),
+            json!({"nextExpectedRanges": [format!("{written}-")]}).to_string(),
         )
             .into_response()
-    }
+    })
 }
 
 /// OneDrive: `GET` the upload URL tells where the session stands.
@@ -467,7 +523,9 @@ async fn od_status(
         return od_error(StatusCode::NOT_FOUND, "itemNotFound", None);
     }
     let next = format!("{}-", session.written.len());
-    json!({"nextExpectedRanges": [next]}).to_string().into_response()
+    json!({"nextExpectedRanges": [next]})
+        .to_string()
+        .into_response()
 }
 
 /// The remote node: `POST /api/v4/slave/upload/:id?chunk=i` (§5.6.2).
@@ -749,7 +807,10 @@ async fn cos_forbids_overwrite_and_a_lost_part_is_refused() {
     };
     assert!(e.contains("InvalidPart"), "{e}");
     let f = fake.lock().unwrap();
-    assert_eq!(f.calls["complete"], 2, "a refused completion is not repeated");
+    assert_eq!(
+        f.calls["complete"], 2,
+        "a refused completion is not repeated"
+    );
     assert_eq!(f.calls["callback"], 1, "no callback without an object");
     assert_eq!(f.calls["cancel"], 1);
     assert!(f.sessions.is_empty());
@@ -807,4 +868,108 @@ async fn onedrive_ranges_in_order_and_a_lost_answer_is_not_resent() {
     assert_eq!(f.calls["content"], 1);
     assert_eq!(f.calls["cancel"], 1);
     assert_eq!(f.calls["od_put"], 10);
+}
+
+/// Runs `put` of `data` on an engine in its own runtime until the held request reached the
+/// fake, then drops that runtime (every future gone, as in a crash), and finishes the job
+/// from its checkpoint with a fresh engine. Returns the second run's outcome.
+fn upload_killed_then_resumed(
+    fake: &Shared,
+    base: &str,
+    dir: &std::path::Path,
+    name: &str,
+    data: &[u8],
+    held: u64,
+) -> Outcome {
+    let rt = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let src = dir.join(name);
+    std::fs::write(&src, data).unwrap();
+    let engine_a = rt();
+    {
+        let (base, dir) = (base.to_string(), dir.to_path_buf());
+        engine_a.spawn(async move {
+            let engine = engine(&base, &dir, Some(1));
+            let _ = engine
+                .put(
+                    &[src],
+                    &reve::api::uri::CrUri::from_user_input("/p").unwrap(),
+                    JobOptions {
+                        recursive: false,
+                        conflict: ConflictPolicy::Fail,
+                    },
+                    Box::new(Refuse),
+                    CancellationToken::new(),
+                )
+                .await;
+        });
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !fake.lock().unwrap().sent.contains_key(&held) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the held request never came"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(engine_a);
+    fake.lock().unwrap().hold = None;
+    let jobs = CheckpointStore::new(dir.join("cp")).list().unwrap();
+    assert_eq!(jobs.len(), 1);
+    let id = jobs[0].record.id.clone();
+    rt().block_on(async {
+        let engine = engine(base, dir, Some(1));
+        let report = engine
+            .resume(&id, None, Box::new(Refuse), CancellationToken::new())
+            .await
+            .unwrap();
+        report.files[0].outcome.clone()
+    })
+}
+
+#[test]
+fn cos_restart_sends_only_the_unacknowledged_parts() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let (fake, base) = server.block_on(start(Kind::Cos));
+    let dir = tempfile::tempdir().unwrap();
+    fake.lock().unwrap().hold = Some(3);
+    let content = data(CHUNK as usize * 5 + 7);
+    let outcome = upload_killed_then_resumed(&fake, &base, dir.path(), "cos", &content, 3);
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/cos".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/cos"], content);
+    // Parts 1–2 were acknowledged and checkpointed; part 3 never answered, so it went again.
+    let sent: Vec<(u64, u32)> = f.sent.clone().into_iter().collect();
+    assert_eq!(sent, vec![(1, 1), (2, 1), (3, 2), (4, 1), (5, 1), (6, 1)]);
+    assert_eq!(f.calls["complete"], 1);
+    assert_eq!(f.calls["callback"], 1);
+}
+
+#[test]
+fn onedrive_restart_asks_the_session_and_skips_a_range_it_already_has() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let (fake, base) = server.block_on(start(Kind::OneDrive));
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // Range 2 reaches the storage, but reve dies before the answer.
+        let mut f = fake.lock().unwrap();
+        f.hold = Some(2);
+        f.keep_held = true;
+    }
+    let content = data(CHUNK as usize * 4 + 50);
+    let outcome = upload_killed_then_resumed(&fake, &base, dir.path(), "od", &content, 2);
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/od"], content);
+    let sent: Vec<(u64, u32)> = f.sent.clone().into_iter().collect();
+    assert_eq!(sent, vec![(0, 1), (1, 1), (2, 1), (3, 1), (4, 1)]);
+    assert_eq!(
+        f.calls["od_status"], 1,
+        "asked once where the session stands"
+    );
 }

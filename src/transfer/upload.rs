@@ -208,12 +208,14 @@ impl Uploader<'_> {
                 return self.in_one_request(&session).await;
             }
             // A one-request flow sends the file as chunk 0 whatever `chunk_size` says; the
-            // recorded session keeps the server's value and is adapted the same way on resume.
-            let session = if flow.whole_file() {
-                UploadSession {
+            // record says so too, so progress and resume count the same single chunk.
+            let session = if flow.whole_file() && session.chunk_size != 0 {
+                let whole = UploadSession {
                     chunk_size: 0,
                     ..session
-                }
+                };
+                self.commit(|u| u.session = Some(whole.clone()))?;
+                whole
             } else {
                 session
             };
