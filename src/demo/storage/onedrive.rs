@@ -101,14 +101,17 @@ pub struct TokenQuery {
 }
 
 /// The session behind an upload URL, if its token fits and it is still open.
-fn authorised(state: &Demo, session_id: &str, q: &TokenQuery) -> Result<UploadSession, Response> {
+/// A Graph error: status, code, message.
+type GraphError = (StatusCode, &'static str, &'static str);
+
+fn authorised(state: &Demo, session_id: &str, q: &TokenQuery) -> Result<UploadSession, GraphError> {
     let expected = token(&state.storage, session_id);
     if !q
         .token
         .as_deref()
         .is_some_and(|t| super::same_secret(&expected, t))
     {
-        return Err(graph_error(
+        return Err((
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "The upload URL is not valid",
@@ -117,7 +120,7 @@ fn authorised(state: &Demo, session_id: &str, q: &TokenQuery) -> Result<UploadSe
     let session = super::live_session(state, session_id);
     match (session, super::upload(state, session_id)) {
         (Some(s), Some(u)) if !u.completed => Ok(s),
-        _ => Err(graph_error(
+        _ => Err((
             StatusCode::NOT_FOUND,
             "itemNotFound",
             "The upload session was not found",
@@ -137,7 +140,7 @@ pub async fn status(
 ) -> Response {
     let session = match authorised(&state, &session_id, &q) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err((status, code, message)) => return graph_error(status, code, message),
     };
     let next = super::upload(&state, &session_id).map_or(0, |u| u.next_offset);
     Json(json!({
@@ -159,7 +162,7 @@ pub async fn put_range(
 ) -> Response {
     let session = match authorised(&state, &session_id, &q) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err((status, code, message)) => return graph_error(status, code, message),
     };
     let range = headers
         .get(header::CONTENT_RANGE)

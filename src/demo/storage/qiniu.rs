@@ -108,13 +108,13 @@ fn authorised(
     key: &str,
     upload_id: &str,
     headers: &HeaderMap,
-) -> Result<UploadSession, Response> {
+) -> Result<UploadSession, (u16, &'static str)> {
     let session_id = B64
         .decode(key)
         .ok()
         .and_then(|k| String::from_utf8(k).ok())
         .and_then(|k| k.strip_prefix("uploads/").map(str::to_string))
-        .ok_or_else(|| qiniu_error(400, "invalid encoded object key"))?;
+        .ok_or((400, "invalid encoded object key"))?;
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -124,12 +124,12 @@ fn authorised(
         auth,
         chrono::Utc::now().timestamp(),
     )
-    .map_err(|e| qiniu_error(401, e))?;
+    .map_err(|e| (401, e))?;
     let open =
         super::upload(state, &session_id).filter(|u| !u.completed && u.upload_id == upload_id);
     match (open, super::live_session(state, &session_id)) {
         (Some(_), Some(s)) => Ok(s),
-        _ => Err(qiniu_error(612, "no such uploadId")),
+        _ => Err((612, "no such uploadId")),
     }
 }
 
@@ -142,9 +142,9 @@ pub async fn put_part(
 ) -> Response {
     let session = match authorised(&state, &key, &upload_id, &headers) {
         Ok(s) => s,
-        Err(r) => {
+        Err((status, message)) => {
             super::super::upload::discard_body(body).await;
-            return r;
+            return qiniu_error(status, message);
         }
     };
     let count = chunk_count(session.size, session.chunk_size);
@@ -212,7 +212,7 @@ pub async fn complete(
 ) -> Response {
     let session = match authorised(&state, &key, &upload_id, &headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err((status, message)) => return qiniu_error(status, message),
     };
     let Ok(bytes) = axum::body::to_bytes(body, 2 << 20).await else {
         return qiniu_error(400, "invalid request body");

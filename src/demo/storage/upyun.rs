@@ -94,29 +94,29 @@ pub fn check_policy(
     now: i64,
 ) -> Result<Allowed, (StatusCode, i64, &'static str)> {
     if !super::same_secret(&signature(host, policy), authorization.trim()) {
-        return Err((StatusCode::UNAUTHORIZED, 401_00_005, "signature error"));
+        return Err((StatusCode::UNAUTHORIZED, 401000005, "signature error"));
     }
     let parsed: Value = B64
         .decode(policy)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or((StatusCode::BAD_REQUEST, 400_00_001, "policy is not valid"))?;
+        .ok_or((StatusCode::BAD_REQUEST, 400000001, "policy is not valid"))?;
     if parsed["bucket"].as_str() != Some(BUCKET) {
-        return Err((StatusCode::FORBIDDEN, 403_00_002, "bucket not match"));
+        return Err((StatusCode::FORBIDDEN, 403000002, "bucket not match"));
     }
     if parsed["expiration"].as_i64().is_none_or(|e| e <= now) {
-        return Err((StatusCode::FORBIDDEN, 403_00_011, "policy expired"));
+        return Err((StatusCode::FORBIDDEN, 403000011, "policy expired"));
     }
     let session_id = parsed["save-key"]
         .as_str()
         .and_then(|k| k.strip_prefix("/uploads/"))
-        .ok_or((StatusCode::BAD_REQUEST, 400_00_001, "policy is not valid"))?
+        .ok_or((StatusCode::BAD_REQUEST, 400000001, "policy is not valid"))?
         .to_string();
     let size = parsed["content-length-range"]
         .as_str()
         .and_then(|r| r.split(',').next())
         .and_then(|s| s.trim().parse().ok())
-        .ok_or((StatusCode::BAD_REQUEST, 400_00_001, "policy is not valid"))?;
+        .ok_or((StatusCode::BAD_REQUEST, 400000001, "policy is not valid"))?;
     Ok(Allowed { session_id, size })
 }
 
@@ -133,7 +133,7 @@ pub async fn form_upload(
     else {
         return upyun_error(
             StatusCode::BAD_REQUEST,
-            400_00_001,
+            400000001,
             "need multipart/form-data",
         );
     };
@@ -151,7 +151,7 @@ pub async fn form_upload(
 type Failure = (StatusCode, i64, String);
 
 fn malformed(e: String) -> Failure {
-    (StatusCode::BAD_REQUEST, 400_00_001, e)
+    (StatusCode::BAD_REQUEST, 400000001, e)
 }
 
 async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Failure> {
@@ -173,7 +173,7 @@ async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Fail
     let (Some(policy), Some(authorization)) = (policy, authorization) else {
         return Err((
             StatusCode::UNAUTHORIZED,
-            401_00_011,
+            401000011,
             "need policy and authorization".into(),
         ));
     };
@@ -184,19 +184,19 @@ async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Fail
     let open = super::upload(state, &session_id).is_some_and(|u| !u.completed)
         && super::live_session(state, &session_id).is_some();
     if !open {
-        return Err((StatusCode::FORBIDDEN, 403_00_011, "policy expired".into()));
+        return Err((StatusCode::FORBIDDEN, 403000011, "policy expired".into()));
     }
     let _ = file_part.filename;
     let size = store_file(state, &session_id, reader, allowed.size).await?;
     if size != allowed.size {
         return Err((
             StatusCode::BAD_REQUEST,
-            400_00_007,
+            400000007,
             "file size not in content-length-range".into(),
         ));
     }
     if !super::mark_completed(state, &session_id) {
-        return Err((StatusCode::FORBIDDEN, 403_00_011, "policy expired".into()));
+        return Err((StatusCode::FORBIDDEN, 403000011, "policy expired".into()));
     }
     match super::call_back(state, &session_id).await {
         Ok((status, answer)) if super::callback_succeeded(status, &answer) => {
@@ -211,12 +211,12 @@ async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Fail
         }
         Ok((status, answer)) => Err((
             StatusCode::BAD_GATEWAY,
-            502_00_001,
+            502000001,
             format!("notify failed: {status} {answer}"),
         )),
         Err(e) => Err((
             StatusCode::BAD_GATEWAY,
-            502_00_001,
+            502000001,
             format!("notify failed: {e}"),
         )),
     }
@@ -230,7 +230,7 @@ async fn store_file(
     limit: u64,
 ) -> Result<u64, Failure> {
     use tokio::io::AsyncWriteExt;
-    let io = |e: std::io::Error| (StatusCode::INTERNAL_SERVER_ERROR, 500_00_000, e.to_string());
+    let io = |e: std::io::Error| (StatusCode::INTERNAL_SERVER_ERROR, 500000000, e.to_string());
     let dir = state.storage_dir(session_id);
     let tmp = dir.join(format!("object.tmp-{}", uuid::Uuid::new_v4().simple()));
     let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
@@ -241,7 +241,7 @@ async fn store_file(
             if size > limit {
                 return Err((
                     StatusCode::BAD_REQUEST,
-                    400_00_007,
+                    400000007,
                     "file size not in content-length-range".into(),
                 ));
             }
