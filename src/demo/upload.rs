@@ -30,8 +30,7 @@ use crate::api::uri::CrUri;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::HeaderMap;
 use axum::routing::{get, post, put};
 use chrono::Utc;
 use serde::Deserialize;
@@ -723,9 +722,9 @@ fn cancel(store: &mut Store, user: u64, id: &str, uri: &CrUri) -> Result<Vec<Str
 
 // ---- storage callbacks -----------------------------------------------------------------------
 
-/// `/callback/<policy>/:session_id/:key`: only object-storage sessions use them. The demo's
-/// sessions are all local, so a known session on any of these routes is the "route of another
-/// policy type" case (40006, C3-050) and an unknown one 40011 (C2-161…164); all HTTP 401.
+/// `/callback/<policy>/:session_id/:key` (§5.3): only sessions of the demo's storage policy
+/// (`storage::callback`) can succeed; a session on another type's route is 40006 (C3-050), an
+/// unknown one 40011 (C2-161…164); refusals are HTTP 401.
 fn callback_routes() -> Router<AppState> {
     const CLIENT_CALLED_GET: &[&str] = &["cos", "s3", "ks3", "googledrive"];
     const STORAGE_CALLED_POST: &[&str] = &["onedrive", "oss", "upyun", "qiniu", "obs"];
@@ -746,12 +745,6 @@ fn callback_routes() -> Router<AppState> {
     router
 }
 
-fn callback_error(code: i64, msg: &str) -> axum::response::Response {
-    ApiErr::new(code, msg)
-        .with_status(StatusCode::UNAUTHORIZED)
-        .into_response()
-}
-
 async fn storage_callback(
     State(state): State<AppState>,
     Path((session_id, key)): Path<(String, String)>,
@@ -769,14 +762,13 @@ async fn storage_callback(
     storage::callback::handle(state, &route, &session_id, &key, &headers).await
 }
 
-/// Slave nodes sign their callbacks; the demo has no nodes, so nothing can carry a valid
-/// signature (C3-130: unsigned, C3-131: signed with another key).
-async fn remote_callback(headers: HeaderMap) -> axum::response::Response {
-    if headers.contains_key(axum::http::header::AUTHORIZATION) {
-        callback_error(40071, "invalid sign")
-    } else {
-        callback_error(403, "authorization header is missing")
-    }
+/// Slave nodes sign their callbacks (see `storage::callback::remote`).
+async fn remote_callback(
+    State(state): State<AppState>,
+    Path((session_id, key)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    storage::callback::remote(&state, &session_id, &key, &headers)
 }
 
 #[cfg(test)]

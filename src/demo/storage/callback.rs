@@ -67,8 +67,8 @@ pub fn check(
     if !same_secret(&secret, key) {
         return Err(Refusal::WrongSecret);
     }
-    let uses_storage = !policy.through_cloudreve() && policy != PolicyKind::Remote;
-    if !uses_storage || policy.wire_type() != route {
+    // A relay session is an S3 one: its `s3` callback finds no object (-1), like the real one.
+    if policy == PolicyKind::Local || policy.wire_type() != route {
         return Err(Refusal::OtherType);
     }
     if policy.storage_calls_back() {
@@ -81,6 +81,22 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// `POST /callback/remote/…`: only a node's signature is accepted, and the demo's node
+/// finishes uploads in-process, so after the session checks (C3-051: an S3 session → 40006)
+/// nothing passes (C3-130: unsigned, C3-131: signed with another key).
+pub fn remote(state: &Demo, session_id: &str, key: &str, headers: &HeaderMap) -> Response {
+    upload::expire_sessions(state);
+    if let Err(refusal) = check(state, "remote", session_id, key, headers) {
+        return refusal.api_err().into_response();
+    }
+    let err = if headers.contains_key(header::AUTHORIZATION) {
+        ApiErr::new(40071, "invalid sign")
+    } else {
+        ApiErr::new(403, "authorization header is missing")
+    };
+    err.with_status(StatusCode::UNAUTHORIZED).into_response()
 }
 
 /// Handles a callback on the route of policy type `route`.

@@ -463,3 +463,25 @@ async fn listings_name_the_policy() {
     assert_eq!(v["data"]["storage_policy"]["type"], "s3");
     assert_eq!(v["data"]["storage_policy"]["relay"], true);
 }
+
+#[tokio::test]
+async fn the_remote_route_checks_the_session_first() {
+    let d = Drive::new(PolicyKind::S3, 4).await;
+    let s = d.session("r.bin", 4).await;
+    // C3-051: an S3 session on the remote route is "another type", even unsigned.
+    let (status, v) = d.callback("remote", &s, &secret(&s)).await;
+    assert_eq!(
+        (status, v["code"].as_i64()),
+        (StatusCode::UNAUTHORIZED, Some(40006))
+    );
+    let d = Drive::new(PolicyKind::Remote, 4).await;
+    let s = d.session("r.bin", 4).await;
+    // C3-130: a remote session, unsigned.
+    let (status, v) = d.callback("remote", &s, &secret(&s)).await;
+    assert_eq!(
+        (status, v["code"].as_i64()),
+        (StatusCode::UNAUTHORIZED, Some(403))
+    );
+    let (_, v) = d.callback("remote", &s, "wrong").await;
+    assert_eq!(v["code"], 40020);
+}
