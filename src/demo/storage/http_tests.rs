@@ -6,7 +6,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 struct Drive {
-    _demo: DemoHandle,
+    demo: DemoHandle,
     http: Client,
     api: String,
     token: String,
@@ -14,13 +14,16 @@ struct Drive {
 
 impl Drive {
     async fn new(policy: PolicyKind, chunk_size: u64) -> Drive {
-        let demo = start(DemoConfig {
+        Drive::with(DemoConfig {
             policy,
             chunk_size,
             ..Default::default()
         })
         .await
-        .unwrap();
+    }
+
+    async fn with(cfg: DemoConfig) -> Drive {
+        let demo = start(cfg).await.unwrap();
         let api = format!("{}/api/v4", demo.base_url());
         let http = Client::new();
         let account = json!({"email": "st@example.test", "password": "Passw0rd!"});
@@ -43,7 +46,7 @@ impl Drive {
             .unwrap()
             .to_string();
         Drive {
-            _demo: demo,
+            demo,
             http,
             api,
             token,
@@ -258,6 +261,9 @@ async fn s3_parts_completion_and_callback_answers() {
     assert_eq!(d.file_size("ok.bin").await.1, 5);
     let (_, v) = d.callback("s3", &s, &secret(&s)).await;
     assert_eq!(v["code"], 40011);
+    // Nothing is left at the storage.
+    let sid = s["session_id"].as_str().unwrap();
+    assert!(!d.demo.state.storage_dir(sid).exists());
 }
 
 async fn complete_status(d: &Drive, s: &Value, xml: String) -> StatusCode {
@@ -278,6 +284,29 @@ async fn cancel_aborts_the_storage_side() {
     let url = s["upload_urls"][0].as_str().unwrap();
     let late = s3_code(put(&d.http, url, vec![1; 4]).await).await;
     assert_eq!(late, (StatusCode::NOT_FOUND, "NoSuchUpload".into()));
+    let sid = s["session_id"].as_str().unwrap();
+    assert!(!d.demo.state.storage_dir(sid).exists());
+}
+
+#[tokio::test]
+async fn expired_sessions_are_refused_at_the_storage() {
+    let d = Drive::with(DemoConfig {
+        policy: PolicyKind::S3,
+        chunk_size: 4,
+        upload_session_ttl: chrono::Duration::seconds(1),
+        ..Default::default()
+    })
+    .await;
+    let s = d.session("x.bin", 4).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let url = s["upload_urls"][0].as_str().unwrap();
+    let late = s3_code(put(&d.http, url, vec![1; 4]).await).await;
+    assert_eq!(late, (StatusCode::FORBIDDEN, "AccessDenied".into()));
+    let (status, v) = d.callback("s3", &s, &secret(&s)).await;
+    assert_eq!(
+        (status, v["code"].as_i64()),
+        (StatusCode::UNAUTHORIZED, Some(40011))
+    );
 }
 
 #[tokio::test]
