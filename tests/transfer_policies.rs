@@ -269,7 +269,7 @@ fn bucket_put_now(
     }
     let etag = format!(
         "\"{}\"",
-        Md5::digest(&body)
+        Md5::digest(body)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
@@ -410,14 +410,18 @@ fn od_session<'a>(
     id: &str,
     q: &HashMap<String, String>,
     headers: &HeaderMap,
-) -> Result<&'a mut Session, Response> {
+) -> Result<&'a mut Session, Box<Response>> {
     // The upload URL authorises itself: a bearer token would be a leak.
     if headers.contains_key("authorization") || q.get("token") != Some(&format!("t-{id}")) {
-        return Err(od_error(StatusCode::UNAUTHORIZED, "unauthenticated", None));
+        return Err(Box::new(od_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            None,
+        )));
     }
     f.sessions
         .get_mut(id)
-        .ok_or_else(|| od_error(StatusCode::NOT_FOUND, "itemNotFound", None))
+        .ok_or_else(|| Box::new(od_error(StatusCode::NOT_FOUND, "itemNotFound", None)))
 }
 
 /// OneDrive: `PUT` a range, in order (`Content-Range: bytes a-b/total`).
@@ -448,7 +452,7 @@ fn od_put_now(
     let (lost, hold, keep_held) = (f.od_answer_lost, f.hold, f.keep_held);
     let session = match od_session(&mut f, id, q, headers) {
         Ok(s) => s,
-        Err(r) => return Some(r),
+        Err(r) => return Some(*r),
     };
     let range = headers
         .get("content-range")
@@ -457,7 +461,11 @@ fn od_put_now(
         .and_then(|v| {
             let (span, total) = v.split_once('/')?;
             let (a, b) = span.split_once('-')?;
-            Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?, total.parse::<u64>().ok()?))
+            Some((
+                a.parse::<u64>().ok()?,
+                b.parse::<u64>().ok()?,
+                total.parse::<u64>().ok()?,
+            ))
         });
     let Some((start, end, total)) = range else {
         return Some(od_error(StatusCode::BAD_REQUEST, "invalidRequest", None));
@@ -517,7 +525,7 @@ async fn od_status(
     let mut f = fake.lock().unwrap();
     let session = match od_session(&mut f, &id, &q, &headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if session.object.is_some() {
         return od_error(StatusCode::NOT_FOUND, "itemNotFound", None);
@@ -854,13 +862,14 @@ async fn onedrive_ranges_in_order_and_a_lost_answer_is_not_resent() {
     fake.lock().unwrap().od_answer_lost = Some(2);
     let outcome = upload(&engine, dir.path(), "od2", &content).await;
     assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od2".into()));
-    let f = fake.lock().unwrap();
-    assert_eq!(f.files["cloudreve://my/p/od2"], content);
-    assert_eq!(f.calls["od_put"], 5 + 5, "range 2 went once");
-    assert_eq!(f.calls["od_status"], 1);
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.files["cloudreve://my/p/od2"], content);
+        assert_eq!(f.calls["od_put"], 5 + 5, "range 2 went once");
+        assert_eq!(f.calls["od_status"], 1);
+    }
 
     // An empty file cannot be a OneDrive range: one `PUT /file/content`, session cancelled.
-    drop(f);
     let outcome = upload(&engine, dir.path(), "od-empty", b"").await;
     assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od-empty".into()));
     let f = fake.lock().unwrap();
