@@ -79,6 +79,10 @@ struct Fake {
     keep_held: bool,
     /// Requests per part number (S3-like) or chunk index (OneDrive).
     sent: BTreeMap<u64, u32>,
+    /// OBS: how many `GET /file/info` still see the placeholder after the completion (the
+    /// storage's call to Cloudreve arrives late), and the file waiting for it.
+    late_confirm: u32,
+    pending: Option<(String, Vec<u8>)>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -214,8 +218,20 @@ async fn file_info(
     State(fake): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    count(&fake, "info");
     let uri = q.get("uri").cloned().unwrap_or_default();
-    let f = fake.lock().unwrap();
+    let mut f = fake.lock().unwrap();
+    if f.pending.as_ref().is_some_and(|(p, _)| *p == uri) {
+        if f.late_confirm > 0 {
+            f.late_confirm -= 1;
+            let mut placeholder = file_json(&uri, 0);
+            placeholder["metadata"] = json!({"sys:upload_session_id": "s"});
+            return envelope(0, Some(placeholder), "");
+        }
+        if let Some((uri, object)) = f.pending.take() {
+            f.files.insert(uri, object);
+        }
+    }
     match f.files.get(&uri) {
         Some(content) => envelope(0, Some(file_json(&uri, content.len() as u64)), ""),
         None => envelope(40016, None, "Path not exist"),
@@ -338,7 +354,11 @@ async fn bucket_complete(
         // OBS calls Cloudreve itself before it answers the completion.
         let uri = session.uri.clone();
         f.sessions.remove(&id);
-        f.files.insert(uri, object);
+        if f.late_confirm > 0 {
+            f.pending = Some((uri, object));
+        } else {
+            f.files.insert(uri, object);
+        }
     } else {
         session.object = Some(object);
     }
@@ -838,6 +858,22 @@ async fn obs_finishes_at_the_storage_without_a_client_callback() {
     assert_eq!(f.files["cloudreve://my/p/obs"], content);
     assert_eq!(f.calls["complete"], 2, "the 500 completion was retried");
     assert!(!f.calls.contains_key("callback"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_storage_confirmation_is_awaited() {
+    let (fake, base) = start(Kind::Obs).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    fake.lock().unwrap().late_confirm = 3;
+    let content = data(CHUNK as usize + 1);
+    let outcome = upload(&engine, dir.path(), "late", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/late".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/late"], content);
+    // Three looks at the placeholder, the one that finds the file, and the final check.
+    assert_eq!(f.calls["info"], 5);
+    assert_eq!(f.calls["complete"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -140,6 +140,11 @@ impl Uploader<'_> {
 
     /// Waits before a retry; `false` when the budget is spent.
     async fn backoff(&self, what: &str, e: &ApiError) -> bool {
+        self.wait_to_retry(&format!("{what}: {e}")).await
+    }
+
+    /// Waits before trying again after `why`; `false` when the budget is spent.
+    async fn wait_to_retry(&self, why: &str) -> bool {
         let delay = self
             .budget
             .lock()
@@ -148,7 +153,7 @@ impl Uploader<'_> {
         match delay {
             Some(d) => {
                 self.reporter
-                    .notice(format!("{what}: {e}; retrying in {:.1} s", d.as_secs_f64()));
+                    .notice(format!("{why}; retrying in {:.1} s", d.as_secs_f64()));
                 tokio::time::sleep(d).await;
                 true
             }
@@ -715,12 +720,8 @@ impl Uploader<'_> {
                 Ok(false) => {}
                 Err(stop) => return Err(FinishStop::Failed(stop.message())),
             }
-            let waiting = ApiError::Decode {
-                endpoint: "GET /file/info".into(),
-                status: 200,
-                detail: "the storage has not confirmed the upload to the server yet".into(),
-            };
-            if !self.backoff("waiting for the storage", &waiting).await {
+            let waiting = "the storage has not confirmed the upload to the server yet";
+            if !self.wait_to_retry(waiting).await {
                 return Err(FinishStop::Failed(
                     "the storage never confirmed the upload to the server".into(),
                 ));
