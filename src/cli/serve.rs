@@ -16,10 +16,11 @@ pub async fn run(args: ServeDemoArgs) -> anyhow::Result<()> {
     };
     let handle = demo::start(cfg).await?;
     eprintln!("reve demo server listening on {}", handle.base_url());
-    if let Some(storage) = handle.storage_addr {
+    if handle.storage_addr.is_some() {
         eprintln!(
-            "storage policy {:?} emulated on http://{storage}",
-            handle.state.cfg.policy.wire_type()
+            "storage policy {:?} emulated on {}",
+            handle.state.cfg.policy.wire_type(),
+            handle.state.storage.base_url()
         );
     }
     if handle.state.cfg.seed {

@@ -201,7 +201,12 @@ pub async fn start(cfg: DemoConfig) -> anyhow::Result<DemoHandle> {
         secret: store::random_token(32),
         data_dir,
         events: events::EventHub::default(),
-        storage: storage::StorageHost::new(storage_addr, addr),
+        storage: storage::StorageHost::new(storage_addr, addr).with_public_host(
+            cfg.site_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .and_then(|u| u.host().map(|h| h.to_string())),
+        ),
         _temp: temp,
     });
     if cfg.seed {

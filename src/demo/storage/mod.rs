@@ -173,6 +173,9 @@ pub struct StorageHost {
     pub addr: Option<SocketAddr>,
     /// Where the demo's own API listens, for the callbacks the storage makes.
     pub api_addr: SocketAddr,
+    /// Host name for storage URLs (the site URL's host when one is configured, so clients
+    /// that reach the demo under that name reach its storage too).
+    public_host: Option<String>,
     /// Signs presigned URLs, node credentials, upload tokens and storage callbacks; it never
     /// leaves the demo.
     key: String,
@@ -187,6 +190,7 @@ impl StorageHost {
     pub fn new(addr: Option<SocketAddr>, api_addr: SocketAddr) -> StorageHost {
         StorageHost {
             addr,
+            public_host: None,
             api_addr: loopback_if_unspecified(api_addr),
             key: super::store::random_token(32),
             uploads: Mutex::new(HashMap::new()),
@@ -195,11 +199,18 @@ impl StorageHost {
         }
     }
 
+    /// Storage URLs name `host` (with the storage listener's port).
+    pub fn with_public_host(mut self, host: Option<String>) -> StorageHost {
+        self.public_host = host;
+        self
+    }
+
     /// Base URL of the storage listener, without a trailing slash.
     pub fn base_url(&self) -> String {
-        match self.addr {
-            Some(a) => format!("http://{}", loopback_if_unspecified(a)),
-            None => String::new(),
+        match (self.addr, &self.public_host) {
+            (Some(a), Some(host)) => format!("http://{host}:{}", a.port()),
+            (Some(a), None) => format!("http://{}", loopback_if_unspecified(a)),
+            (None, _) => String::new(),
         }
     }
 
