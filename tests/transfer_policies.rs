@@ -72,6 +72,8 @@ struct Fake {
     /// OneDrive: the storage keeps this range (by chunk index) but its answer is a 500, as
     /// when the answer is lost on the way back.
     od_answer_lost: Option<u64>,
+    /// With `od_answer_lost`: the storage kept only the first half of that range.
+    od_keep_half: bool,
     /// Requests for this part number (S3-like) or chunk index (OneDrive) never get an
     /// answer, so the engine can be killed while one is in flight; the bytes are kept first
     /// when `keep_held` is set (the answer is what gets lost).
@@ -470,6 +472,7 @@ fn od_put_now(
     count(fake, "od_put");
     let mut f = fake.lock().unwrap();
     let (lost, hold, keep_held) = (f.od_answer_lost, f.hold, f.keep_held);
+    let half = f.od_keep_half;
     let session = match od_session(&mut f, id, q, headers) {
         Ok(s) => s,
         Err(r) => return Some(*r),
@@ -502,7 +505,9 @@ fn od_put_now(
     }
     let index = start / CHUNK;
     let held = hold == Some(index);
-    if !held || keep_held {
+    if lost == Some(index) && half {
+        session.written.extend_from_slice(&body[..body.len() / 2]);
+    } else if !held || keep_held {
         session.written.extend_from_slice(body);
     }
     let done = session.written.len() as u64 == session.size;
@@ -905,6 +910,26 @@ async fn onedrive_ranges_in_order_and_a_lost_answer_is_not_resent() {
         assert_eq!(f.calls["od_status"], 1);
     }
 
+    // Now the storage keeps only half of range 1 before the 500: the retry sends just the
+    // missing second half (the session says where it starts).
+    {
+        let mut f = fake.lock().unwrap();
+        f.od_answer_lost = Some(1);
+        f.od_keep_half = true;
+    }
+    let outcome = upload(&engine, dir.path(), "od3", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od3".into()));
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.files["cloudreve://my/p/od3"], content);
+        assert_eq!(
+            f.calls["od_put"],
+            10 + 6,
+            "range 1 went twice, its tail the second time"
+        );
+        assert_eq!(f.calls["od_status"], 2);
+    }
+
     // An empty file cannot be a OneDrive range: one `PUT /file/content`, session cancelled.
     let outcome = upload(&engine, dir.path(), "od-empty", b"").await;
     assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od-empty".into()));
@@ -912,7 +937,7 @@ async fn onedrive_ranges_in_order_and_a_lost_answer_is_not_resent() {
     assert_eq!(f.files["cloudreve://my/p/od-empty"], b"");
     assert_eq!(f.calls["content"], 1);
     assert_eq!(f.calls["cancel"], 1);
-    assert_eq!(f.calls["od_put"], 10);
+    assert_eq!(f.calls["od_put"], 16);
 }
 
 /// Runs `put` of `data` on an engine in its own runtime until the held request reached the

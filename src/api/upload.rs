@@ -412,6 +412,62 @@ mod tests {
         assert_eq!(s3_error_code("<html>"), None);
     }
 
+    async fn collect(body: ChunkBody) -> Vec<u8> {
+        match body.kind {
+            BodyKind::Bytes(b) => b.to_vec(),
+            BodyKind::Stream(stream, _) => {
+                stream.map(|piece| piece.unwrap().to_vec()).concat().await
+            }
+        }
+    }
+
+    fn pieces(parts: &[&'static [u8]]) -> ChunkBody {
+        let len = parts.iter().map(|p| p.len() as u64).sum();
+        let items: Vec<Result<Bytes, std::io::Error>> =
+            parts.iter().map(|p| Ok(Bytes::from_static(p))).collect();
+        ChunkBody::stream(futures_util::stream::iter(items), len)
+    }
+
+    #[tokio::test]
+    async fn skipping_drops_exactly_the_first_bytes() {
+        for n in 0..=9 {
+            let body = pieces(&[b"abc", b"", b"defg", b"hi"]).skip(n);
+            assert_eq!(body.len(), 9 - n);
+            assert_eq!(collect(body).await, &b"abcdefghi"[n as usize..]);
+        }
+        let body = ChunkBody::bytes(&b"abcdef"[..]).skip(4);
+        assert_eq!(collect(body).await, b"ef");
+        assert!(pieces(&[b"ab"]).skip(5).is_empty());
+    }
+
+    #[tokio::test]
+    async fn framing_wraps_the_body() {
+        let body = pieces(&[b"12", b"345"]).framed(Bytes::from("<"), Bytes::from(">"));
+        assert_eq!(body.len(), 7);
+        assert_eq!(collect(body).await, b"<12345>");
+        let body = ChunkBody::bytes(Bytes::new()).framed(Bytes::from("["), Bytes::from("]"));
+        assert_eq!(body.len(), 2);
+        assert_eq!(collect(body).await, b"[]");
+    }
+
+    #[test]
+    fn storage_error_texts() {
+        let od = br#"{"error":{"code":"invalidRange","message":"m","innererror":{"code":"fragmentOverlap"}}}"#;
+        assert_eq!(
+            json_error_detail(od).as_deref(),
+            Some("fragmentOverlap (invalidRange)")
+        );
+        assert_eq!(
+            json_error_detail(br#"{"error":"bad token"}"#).as_deref(),
+            Some("bad token")
+        );
+        assert_eq!(
+            json_error_detail(br#"{"code":40100016,"message":"invalid signature"}"#).as_deref(),
+            Some("invalid signature")
+        );
+        assert_eq!(json_error_detail(b"<html>"), None);
+    }
+
     #[test]
     fn body_lengths() {
         assert_eq!(ChunkBody::bytes(vec![0u8; 5]).len(), 5);
