@@ -150,7 +150,10 @@ pub async fn put_part(
     let count = chunk_count(session.size, session.chunk_size);
     let number = match part.parse::<u32>() {
         Ok(n) if n >= 1 && u64::from(n) <= count => n,
-        _ => return qiniu_error(400, "invalid part number"),
+        _ => {
+            super::super::upload::discard_body(body).await;
+            return qiniu_error(400, "invalid part number");
+        }
     };
     let expected = chunk_len(session.size, session.chunk_size, u64::from(number) - 1).unwrap_or(0);
     if super::content_length(&headers) != Some(expected) {

@@ -261,6 +261,34 @@ fn open_upload(
     Ok(params)
 }
 
+/// The part number and exact length of a part `PUT`, or the S3 error for it.
+fn check_part_request(
+    state: &Demo,
+    session_id: &str,
+    query: &str,
+    headers: &HeaderMap,
+) -> Result<(u32, u64), S3Error> {
+    let params = open_upload(state, "PUT", session_id, query, headers)?;
+    let number = params
+        .get("partNumber")
+        .and_then(|n| n.parse::<u32>().ok())
+        .ok_or_else(|| {
+            S3Error::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidArgument",
+                "Part number must be an integer",
+            )
+        })?;
+    let declared = super::content_length(headers).ok_or_else(|| {
+        S3Error::new(
+            StatusCode::LENGTH_REQUIRED,
+            "MissingContentLength",
+            "You must provide the Content-Length HTTP header.",
+        )
+    })?;
+    Ok((number, declared))
+}
+
 /// `PUT <part URL>` → 200, `ETag: "<md5>"` (§5.5.2).
 pub async fn put_part(
     State(state): State<AppState>,
@@ -270,25 +298,13 @@ pub async fn put_part(
     body: Body,
 ) -> Response {
     let query = query.unwrap_or_default();
-    let params = match open_upload(&state, "PUT", &session_id, &query, &headers) {
+    let (number, declared) = match check_part_request(&state, &session_id, &query, &headers) {
         Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let Some(number) = params.get("partNumber").and_then(|n| n.parse::<u32>().ok()) else {
-        return S3Error::new(
-            StatusCode::BAD_REQUEST,
-            "InvalidArgument",
-            "Part number must be an integer",
-        )
-        .into_response();
-    };
-    let Some(declared) = super::content_length(&headers) else {
-        return S3Error::new(
-            StatusCode::LENGTH_REQUIRED,
-            "MissingContentLength",
-            "You must provide the Content-Length HTTP header.",
-        )
-        .into_response();
+        Err(e) => {
+            // Read the refused body so the client gets the answer, not a reset connection.
+            super::super::upload::discard_body(body).await;
+            return e.into_response();
+        }
     };
     let dir = state.storage_dir(&session_id);
     let tmp = dir.join(format!(
@@ -298,6 +314,10 @@ pub async fn put_part(
     let written = super::stream_to_file(body, &tmp, declared).await;
     let (len, md5) = match written {
         Ok((len, md5)) if len == declared => (len, md5),
+        // Aborted meanwhile: its folder is gone.
+        _ if super::upload(&state, &session_id).is_none() => {
+            return S3Error::no_such_upload().into_response();
+        }
         _ => {
             let _ = tokio::fs::remove_file(&tmp).await;
             return S3Error::new(
