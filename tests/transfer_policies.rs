@@ -64,6 +64,8 @@ struct Fake {
     calls: BTreeMap<String, u32>,
     /// The next completion answers 500 (a storage hiccup the client must retry).
     fail_next_complete: bool,
+    /// The next completion answers `200` with an `<Error>` body (S3 failing late).
+    fail_next_complete_late: bool,
     /// The next callback answers -1 (object not visible yet, §5.5.4).
     fail_next_callback: bool,
     /// The bucket forgets this part number right after storing it (a completion must then
@@ -324,6 +326,9 @@ async fn bucket_complete(
     }
     if std::mem::take(&mut f.fail_next_complete) {
         return s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
+    }
+    if std::mem::take(&mut f.fail_next_complete_late) {
+        return s3_error(StatusCode::OK, "InternalError");
     }
     let Some(session) = f.sessions.get_mut(&id) else {
         return s3_error(StatusCode::NOT_FOUND, "NoSuchUpload");
@@ -761,6 +766,21 @@ async fn s3_retries_a_failed_completion_and_an_early_callback() {
     assert_eq!(f.files["cloudreve://my/p/retry"], content);
     assert_eq!(f.calls["complete"], 2);
     assert_eq!(f.calls["callback"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_repeats_a_completion_that_failed_after_its_200() {
+    let (fake, base) = start(Kind::S3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    fake.lock().unwrap().fail_next_complete_late = true;
+    let content = data(CHUNK as usize + 3);
+    let outcome = upload(&engine, dir.path(), "late", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/late".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/late"], content);
+    assert_eq!(f.calls["complete"], 2);
+    assert_eq!(f.calls["callback"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
