@@ -514,3 +514,74 @@ async fn the_remote_route_checks_the_session_first() {
     let (_, v) = d.callback("remote", &s, "wrong").await;
     assert_eq!(v["code"], 40020);
 }
+
+#[tokio::test]
+async fn s3_downloads_are_presigned_on_the_storage() {
+    let d = Drive::new(PolicyKind::S3, 4).await;
+    let s = d.session("dl.txt", 6).await;
+    let urls: Vec<String> = serde_json::from_value(s["upload_urls"].clone()).unwrap();
+    let e1 = put(&d.http, &urls[0], b"abcd".to_vec()).await.headers()["etag"].clone();
+    let e2 = put(&d.http, &urls[1], b"ef".to_vec()).await.headers()["etag"].clone();
+    let xml = complete_xml(&[(1, e1.to_str().unwrap()), (2, e2.to_str().unwrap())]);
+    assert_eq!(complete_status(&d, &s, xml).await, StatusCode::OK);
+    assert_eq!(d.callback("s3", &s, &secret(&s)).await.1["code"], 0);
+    let url_of = |download: bool| {
+        d.http
+            .post(format!("{}/file/url", d.api))
+            .bearer_auth(&d.token)
+            .json(&json!({"uris": ["cloudreve://my/dl.txt"], "download": download}))
+            .send()
+    };
+    let v: Value = url_of(false).await.unwrap().json().await.unwrap();
+    let url = v["data"]["urls"][0]["url"].as_str().unwrap().to_string();
+    let storage = format!("http://{}", d.demo.storage_addr.unwrap());
+    assert!(url.starts_with(&storage), "{url}");
+    assert!(url.contains("X-Amz-SignedHeaders=host"));
+    let whole = d.http.get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    let etag = whole.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(whole.bytes().await.unwrap().as_ref(), b"abcdef");
+    let part = d
+        .http
+        .get(&url)
+        .header("range", "bytes=2-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.bytes().await.unwrap().as_ref(), b"cdef");
+    let stale = d
+        .http
+        .get(&url)
+        .header("range", "bytes=2-")
+        .header("if-range", "\"other\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::OK);
+    let fresh = d
+        .http
+        .get(&url)
+        .header("range", "bytes=2-")
+        .header("if-range", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::PARTIAL_CONTENT);
+    let tampered = url.replace("/dl.txt", "/dm.txt");
+    assert_eq!(
+        s3_code(d.http.get(&tampered).send().await.unwrap()).await.1,
+        "SignatureDoesNotMatch"
+    );
+    let v: Value = url_of(true).await.unwrap().json().await.unwrap();
+    let attachment = d
+        .http
+        .get(v["data"]["urls"][0]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let disposition = attachment.headers()["content-disposition"]
+        .to_str()
+        .unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+}

@@ -142,6 +142,8 @@ impl PolicyKind {
     }
 }
 
+pub use s3like::download_url;
+
 /// The bucket every emulated object storage uses.
 pub const BUCKET: &str = "reve-demo";
 
@@ -282,6 +284,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             &format!("/{BUCKET}/uploads/{{session_id}}"),
             put(s3like::put_part).post(s3like::complete),
+        )
+        .route(
+            &format!("/{BUCKET}/blobs/{{entity}}/{{name}}"),
+            axum::routing::get(s3like::get_object),
         )
         .route(
             "/onedrive/upload/{session_id}",

@@ -568,6 +568,78 @@ fn complete_result(session_id: &str, etag: &str) -> Response {
         .into_response()
 }
 
+// ---- downloads (§5.5.8) ---------------------------------------------------------------------
+
+/// The object path of a stored blob (percent-encoded name, so the signed path is canonical).
+fn blob_path(entity_hash: &str, name: &str) -> String {
+    // RFC 3986 unreserved characters stay as they are, like S3 keys in URLs.
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let name = percent_encoding::utf8_percent_encode(name, SEGMENT);
+    format!("/{BUCKET}/blobs/{entity_hash}/{name}")
+}
+
+/// A presigned GET URL for a file's blob, signed for `host` only; `download` adds
+/// `response-content-disposition` like the real server (C3-024).
+pub fn download_url(
+    state: &Demo,
+    entity_hash: &str,
+    name: &str,
+    download: bool,
+    expires: Time,
+) -> String {
+    let mut extra = Vec::new();
+    if download {
+        extra.push((
+            "response-content-disposition",
+            super::super::download::content_disposition(name),
+        ));
+    }
+    let path = blob_path(entity_hash, name);
+    let signed = presign(&state.storage, "GET", &path, &extra, None, expires);
+    format!("{}{signed}", state.storage.base_url())
+}
+
+/// `GET|HEAD` a presigned blob URL: the storage's headers (its own ETag), Range support.
+pub async fn get_object(
+    State(state): State<AppState>,
+    Path((entity_hash, name)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let query = query.unwrap_or_default();
+    // axum answers HEAD through this GET route (without the body).
+    let path = blob_path(&entity_hash, &name);
+    let params = match verify(&state.storage, "GET", &path, &query, None, Utc::now()) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let Some(mut blob) = super::super::download::find_blob(&state, &entity_hash) else {
+        return S3Error::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.",
+        )
+        .into_response();
+    };
+    // An opaque tag of the storage's own, not Cloudreve's entity id (C3-025).
+    blob.etag = format!(
+        "\"{}\"",
+        &state.storage.mac_hex(&["etag", &entity_hash])[..32]
+    );
+    let mut base = HeaderMap::new();
+    if let Some(v) = params
+        .get("response-content-disposition")
+        .and_then(|d| axum::http::HeaderValue::from_str(d).ok())
+    {
+        base.insert(header::CONTENT_DISPOSITION, v);
+    }
+    super::super::download::respond_with_blob(&blob, base, &name, &headers).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
