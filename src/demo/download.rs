@@ -80,7 +80,7 @@ pub fn signed_content_path(
 }
 
 /// `path?sign=…` for any server-signed path.
-fn sign_path(state: &Demo, path: &str, expires: Time) -> String {
+pub(crate) fn sign_path(state: &Demo, path: &str, expires: Time) -> String {
     let sign = signature(state, path, expires.timestamp());
     format!("{path}?sign={}", crate::api::uri::encode_component(&sign))
 }
@@ -243,8 +243,13 @@ async fn file_url(
                     let hash = ids::encode(Kind::Entity, entity);
                     // Object storages hand out presigned URLs on the storage itself (§5.5.8);
                     // a placeholder's "no blob" stays on Cloudreve's route (C3-042).
+                    // …and remote policies signed URLs on the node (§5.6.4).
                     let url = if state.cfg.policy.is_s3_like() && entity != NO_ENTITY {
                         super::storage::download_url(&state, &hash, &name, req.download, exp)
+                    } else if state.cfg.policy == super::storage::PolicyKind::Remote
+                        && entity != NO_ENTITY
+                    {
+                        super::storage::node_download_url(&state, &hash, &name, req.download, exp)
                     } else {
                         content_url(&state, &hash, &name, req.download, exp)
                     };
@@ -442,19 +447,25 @@ async fn serve_content(
         return sign_error(40077, "Entity not exist");
     };
     let attachment = matches!(query.download.as_deref(), Some("true") | Some("1"));
+    respond_with_blob(&blob, content_headers(&name, attachment), &name, &headers).await
+}
+
+/// The headers Cloudreve (and a slave node) put on file content besides ETag, length and type
+/// (§6.2, C3-111).
+pub(crate) fn content_headers(name: &str, attachment: bool) -> HeaderMap {
     let mut base = HeaderMap::new();
     base.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),
     );
-    if attachment && let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
+    if attachment && let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
         base.insert(header::CONTENT_DISPOSITION, v);
     }
     base.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox"),
     );
-    respond_with_blob(&blob, base, &name, &headers).await
+    base
 }
 
 /// Serves a blob with `base` headers plus ETag, conditional requests and Range (§6.2); also

@@ -585,3 +585,73 @@ async fn s3_downloads_are_presigned_on_the_storage() {
         .unwrap();
     assert!(disposition.starts_with("attachment"), "{disposition}");
 }
+
+#[tokio::test]
+async fn remote_downloads_come_from_the_node() {
+    let d = Drive::new(PolicyKind::Remote, 4).await;
+    let s = d.session("nd.bin", 3).await;
+    let url = s["upload_urls"][0].as_str().unwrap();
+    let cred = s["credential"].as_str().unwrap();
+    let sent: Value = d
+        .http
+        .post(format!("{url}?chunk=0"))
+        .header("authorization", cred)
+        .body(b"xyz".to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent["code"], 0);
+    let v: Value = d
+        .http
+        .post(format!("{}/file/url", d.api))
+        .bearer_auth(&d.token)
+        .json(&json!({"uris": ["cloudreve://my/nd.bin"], "download": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = v["data"]["urls"][0]["url"].as_str().unwrap();
+    let node = format!(
+        "http://{}/api/v4/slave/file/content/",
+        d.demo.storage_addr.unwrap()
+    );
+    assert!(url.starts_with(&node), "{url}");
+    let resp = d
+        .http
+        .get(url)
+        .header("range", "bytes=1-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PARTIAL_CONTENT);
+    let info: Value = d
+        .http
+        .get(format!("{}/file/info", d.api))
+        .query(&[("uri", "cloudreve://my/nd.bin")])
+        .bearer_auth(&d.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entity = info["data"]["primary_entity"].as_str().unwrap();
+    assert_eq!(resp.headers()["etag"], format!("\"{entity}\"").as_str());
+    assert!(resp.headers().contains_key("content-disposition"));
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"yz");
+    let bad: Value = d
+        .http
+        .get(url.replace("sign=", "sign=x"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bad["code"], 40071);
+}

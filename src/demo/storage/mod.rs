@@ -142,6 +142,7 @@ impl PolicyKind {
     }
 }
 
+pub use node::download_url as node_download_url;
 pub use s3like::download_url;
 
 /// The bucket every emulated object storage uses.
@@ -281,6 +282,10 @@ impl Demo {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v4/slave/upload/{session_id}", post(node::chunk))
+        .route(
+            "/api/v4/slave/file/content/0/{entity}/0/{name}",
+            axum::routing::get(node::content),
+        )
         .route(
             &format!("/{BUCKET}/uploads/{{session_id}}"),
             put(s3like::put_part).post(s3like::complete),

@@ -114,6 +114,63 @@ fn chunk_index(query: Option<&str>) -> Result<u64, ApiErr> {
     }
 }
 
+// ---- downloads (§5.6.4) ---------------------------------------------------------------------
+
+/// The node's content path for a blob (the real node names the storage path in base64url;
+/// the demo's blobs are named by entity).
+fn content_path(entity_hash: &str, name: &str) -> String {
+    use crate::api::uri::encode_component;
+    format!(
+        "/api/v4/slave/file/content/0/{}/0/{}",
+        encode_component(entity_hash),
+        encode_component(name)
+    )
+}
+
+/// A signed URL on the node, like the master's content route (§5.6.4, C3-110).
+pub fn download_url(
+    state: &Demo,
+    entity_hash: &str,
+    name: &str,
+    download: bool,
+    expires: super::super::store::Time,
+) -> String {
+    let signed =
+        super::super::download::sign_path(state, &content_path(entity_hash, name), expires);
+    let mut url = format!("{}{signed}", state.storage.base_url());
+    if download {
+        url.push_str("&download=true");
+    }
+    url
+}
+
+/// `GET|HEAD` on the node: the master's header set (`Etag` = entity id, Range, §6.2).
+pub async fn content(
+    State(state): State<AppState>,
+    Path((entity_hash, name)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let sign = params.get("sign").map(String::as_str).unwrap_or_default();
+    let path = content_path(&entity_hash, &name);
+    if let Err((code, msg)) = super::super::download::verify_signature(&state, &path, sign) {
+        return ApiErr::new(code, msg).into_response();
+    }
+    let Some(blob) = super::super::download::find_blob(&state, &entity_hash) else {
+        return ApiErr::new(40077, "Entity not exist").into_response();
+    };
+    let attachment = matches!(
+        params.get("download").map(String::as_str),
+        Some("true" | "1")
+    );
+    let base = super::super::download::content_headers(&name, attachment);
+    super::super::download::respond_with_blob(&blob, base, &name, &headers).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
