@@ -462,8 +462,10 @@ pub fn content_length(headers: &axum::http::HeaderMap) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// Concatenates the listed parts into `<dir>/object` (via a temporary file) and returns the
-/// object's size.
+/// Concatenates the listed parts into `<dir>/object` (via a temporary file) and marks the
+/// object complete. The last steps have no await point, so a client that disconnects
+/// mid-way leaves either the open multipart upload with its parts or the completed object.
+/// Fails when the upload was aborted meanwhile.
 pub async fn assemble(state: &Demo, session_id: &str, parts: &[u32]) -> std::io::Result<u64> {
     let dir = state.storage_dir(session_id);
     let tmp = dir.join(format!("object.tmp-{}", uuid::Uuid::new_v4().simple()));
@@ -476,9 +478,12 @@ pub async fn assemble(state: &Demo, session_id: &str, parts: &[u32]) -> std::io:
     use tokio::io::AsyncWriteExt;
     out.flush().await?;
     drop(out);
-    tokio::fs::rename(&tmp, state.storage_object(session_id)).await?;
+    std::fs::rename(&tmp, state.storage_object(session_id))?;
+    if !mark_completed(state, session_id) {
+        return Err(std::io::Error::other("the multipart upload was aborted"));
+    }
     for n in parts {
-        let _ = tokio::fs::remove_file(dir.join(format!("part-{n}"))).await;
+        let _ = std::fs::remove_file(dir.join(format!("part-{n}")));
     }
     Ok(total)
 }

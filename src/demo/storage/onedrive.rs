@@ -193,7 +193,12 @@ pub async fn put_range(
             return graph_error(status, code, message);
         }
     };
+    let claim = Claim {
+        state: &state,
+        session_id: &session_id,
+    };
     let written = write_range(&state, &session_id, offset, len, body).await;
+    drop(claim);
     let mut uploads = state.storage.uploads();
     let Some(u) = uploads.get_mut(&session_id) else {
         return graph_error(
@@ -202,7 +207,6 @@ pub async fn put_range(
             "The upload session was cancelled",
         );
     };
-    u.busy = false;
     if written.is_err() {
         return graph_error(
             StatusCode::BAD_REQUEST,
@@ -238,6 +242,21 @@ pub async fn put_range(
         })),
     )
         .into_response()
+}
+
+/// Releases a claimed range also when the request is dropped mid-way (the client went away),
+/// so the session stays usable for a resume.
+struct Claim<'a> {
+    state: &'a Demo,
+    session_id: &'a str,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if let Some(u) = self.state.storage.uploads().get_mut(self.session_id) {
+            u.busy = false;
+        }
+    }
 }
 
 async fn write_range(

@@ -238,7 +238,6 @@ pub async fn complete(
     if super::assemble(&state, &session.id, &numbers)
         .await
         .is_err()
-        || !super::mark_completed(&state, &session.id)
     {
         return qiniu_error(612, "no such uploadId");
     }

@@ -505,7 +505,6 @@ pub async fn complete(
     if super::assemble(&state, &session_id, &numbers)
         .await
         .is_err()
-        || !super::mark_completed(&state, &session_id)
     {
         return S3Error::no_such_upload().into_response();
     }
