@@ -463,21 +463,37 @@ pub fn content_length(headers: &axum::http::HeaderMap) -> Option<u64> {
 }
 
 /// Concatenates the listed parts into `<dir>/object` (via a temporary file) and marks the
-/// object complete. The last steps have no await point, so a client that disconnects
-/// mid-way leaves either the open multipart upload with its parts or the completed object.
-/// Fails when the upload was aborted meanwhile.
-pub async fn assemble(state: &Demo, session_id: &str, parts: &[u32]) -> std::io::Result<u64> {
+/// object complete, on a blocking thread (`std::io::copy` lets the kernel copy file to file).
+/// The job runs to its end even when the client disconnects, so the upload is either still
+/// open with its parts or completed. Fails when the upload was aborted meanwhile.
+pub async fn assemble(state: &AppState, session_id: &str, parts: &[u32]) -> std::io::Result<u64> {
+    let state = state.clone();
+    let session_id = session_id.to_string();
+    let parts = parts.to_vec();
+    tokio::task::spawn_blocking(move || assemble_blocking(&state, &session_id, &parts))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+fn assemble_blocking(state: &Demo, session_id: &str, parts: &[u32]) -> std::io::Result<u64> {
     let dir = state.storage_dir(session_id);
     let tmp = dir.join(format!("object.tmp-{}", uuid::Uuid::new_v4().simple()));
-    let mut out = tokio::fs::File::create(&tmp).await?;
-    let mut total = 0u64;
-    for n in parts {
-        let mut part = tokio::fs::File::open(dir.join(format!("part-{n}"))).await?;
-        total += tokio::io::copy(&mut part, &mut out).await?;
-    }
-    use tokio::io::AsyncWriteExt;
-    out.flush().await?;
-    drop(out);
+    let copied = (|| {
+        let mut out = std::fs::File::create(&tmp)?;
+        let mut total = 0u64;
+        for n in parts {
+            let mut part = std::fs::File::open(dir.join(format!("part-{n}")))?;
+            total += std::io::copy(&mut part, &mut out)?;
+        }
+        Ok::<u64, std::io::Error>(total)
+    })();
+    let total = match copied {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
     std::fs::rename(&tmp, state.storage_object(session_id))?;
     if !mark_completed(state, session_id) {
         return Err(std::io::Error::other("the multipart upload was aborted"));
