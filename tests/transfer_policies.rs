@@ -4,6 +4,9 @@
 //! used verbatim with the exact signed length, the completion must list every part in
 //! ascending order with its ETag, the callback checks the object's size, and the node refuses
 //! chunks without the session's credential or out of order (no pre-allocation, C3-121).
+//! COS and OBS share the S3 bucket (COS must forbid overwriting and calls back like S3; OBS
+//! finalises the file itself during the completion); the OneDrive session takes ranges only in
+//! order and tells where it stands on `GET`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -29,9 +32,12 @@ const CHUNK: u64 = 8192;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
     S3,
-    Remote,
-    /// A policy the engine has no chunk flow for.
+    Cos,
+    Obs,
     OneDrive,
+    Remote,
+    /// A policy type the engine has no chunk flow for.
+    Unknown,
 }
 
 struct Session {
@@ -58,8 +64,29 @@ struct Fake {
     calls: BTreeMap<String, u32>,
     /// The next completion answers 500 (a storage hiccup the client must retry).
     fail_next_complete: bool,
+    /// The next completion answers `200` with an `<Error>` body (S3 failing late).
+    fail_next_complete_late: bool,
     /// The next callback answers -1 (object not visible yet, §5.5.4).
     fail_next_callback: bool,
+    /// The bucket forgets this part number right after storing it (a completion must then
+    /// be refused with `InvalidPart`).
+    lose_part: Option<u64>,
+    /// OneDrive: the storage keeps this range (by chunk index) but its answer is a 500, as
+    /// when the answer is lost on the way back.
+    od_answer_lost: Option<u64>,
+    /// With `od_answer_lost`: the storage kept only the first half of that range.
+    od_keep_half: bool,
+    /// Requests for this part number (S3-like) or chunk index (OneDrive) never get an
+    /// answer, so the engine can be killed while one is in flight; the bytes are kept first
+    /// when `keep_held` is set (the answer is what gets lost).
+    hold: Option<u64>,
+    keep_held: bool,
+    /// Requests per part number (S3-like) or chunk index (OneDrive).
+    sent: BTreeMap<u64, u32>,
+    /// OBS: how many `GET /file/info` still see the placeholder after the completion (the
+    /// storage's call to Cloudreve arrives late), and the file waiting for it.
+    late_confirm: u32,
+    pending: Option<(String, Vec<u8>)>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -125,8 +152,16 @@ async fn create_session(State(fake): State<Shared>, body: Bytes) -> Response {
         "session_id": id, "chunk_size": CHUNK, "expires": expires, "uri": uri,
         "callback_secret": format!("secret-{id}"),
     });
+    let type_name = match kind {
+        Kind::S3 => "s3",
+        Kind::Cos => "cos",
+        Kind::Obs => "obs",
+        Kind::OneDrive => "onedrive",
+        Kind::Remote => "remote",
+        Kind::Unknown => "dropbox",
+    };
     match kind {
-        Kind::S3 => {
+        Kind::S3 | Kind::Cos | Kind::Obs => {
             let urls: Vec<String> = (1..=chunk_count(size))
                 .map(|n| {
                     format!("{base}/bucket/key-{id}?partNumber={n}&uploadId=up-{id}&X-Amz-Signature=sig{n}")
@@ -137,12 +172,18 @@ async fn create_session(State(fake): State<Shared>, body: Bytes) -> Response {
             data["completeURL"] = json!(format!(
                 "{base}/bucket/key-{id}?uploadId=up-{id}&X-Amz-Signature=done"
             ));
-            data["storage_policy"] = json!({"id": "p", "name": "S3", "type": "s3", "max_size": 0});
+            data["storage_policy"] =
+                json!({"id": "p", "name": "S3", "type": type_name, "max_size": 0});
         }
         Kind::OneDrive => {
-            data["upload_urls"] = json!([format!("{base}/onedrive/{id}")]);
+            data["upload_urls"] = json!([format!("{base}/onedrive/{id}?token=t-{id}")]);
             data["storage_policy"] =
-                json!({"id": "p", "name": "OD", "type": "onedrive", "max_size": 0});
+                json!({"id": "p", "name": "OD", "type": type_name, "max_size": 0});
+        }
+        Kind::Unknown => {
+            data["upload_urls"] = json!([format!("{base}/elsewhere/{id}")]);
+            data["storage_policy"] =
+                json!({"id": "p", "name": "Other", "type": "dropbox", "max_size": 0});
         }
         Kind::Remote => {
             data["upload_id"] = json!("");
@@ -181,8 +222,20 @@ async fn file_info(
     State(fake): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    count(&fake, "info");
     let uri = q.get("uri").cloned().unwrap_or_default();
-    let f = fake.lock().unwrap();
+    let mut f = fake.lock().unwrap();
+    if f.pending.as_ref().is_some_and(|(p, _)| *p == uri) {
+        if f.late_confirm > 0 {
+            f.late_confirm -= 1;
+            let mut placeholder = file_json(&uri, 0);
+            placeholder["metadata"] = json!({"sys:upload_session_id": "s"});
+            return envelope(0, Some(placeholder), "");
+        }
+        if let Some((uri, object)) = f.pending.take() {
+            f.files.insert(uri, object);
+        }
+    }
     match f.files.get(&uri) {
         Some(content) => envelope(0, Some(file_json(&uri, content.len() as u64)), ""),
         None => envelope(40016, None, "Path not exist"),
@@ -197,7 +250,23 @@ async fn bucket_put(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    count(&fake, "part");
+    let (answer, held) = bucket_put_now(&fake, &key, &q, &headers, &body);
+    if held {
+        std::future::pending::<()>().await;
+    }
+    answer
+}
+
+/// The answer to a part `PUT`, and whether it is to be held back.
+fn bucket_put_now(
+    fake: &Shared,
+    key: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response, bool) {
+    let refuse = |r: Response| (r, false);
+    count(fake, "part");
     let id = key.trim_start_matches("key-").to_string();
     let number: u64 = q
         .get("partNumber")
@@ -208,31 +277,37 @@ async fn bucket_put(
         || q.get("uploadId") != Some(&format!("up-{id}"))
         || headers.contains_key("authorization")
     {
-        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+        return refuse(s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch"));
     }
     let mut f = fake.lock().unwrap();
     let Some(session) = f.sessions.get_mut(&id) else {
-        return s3_error(StatusCode::NOT_FOUND, "NoSuchUpload");
+        return refuse(s3_error(StatusCode::NOT_FOUND, "NoSuchUpload"));
     };
     // The signed length (content-length;host, C3-013).
     if body.len() as u64 != part_len(session.size, number) {
-        return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+        return refuse(s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch"));
     }
     let etag = format!(
         "\"{}\"",
-        Md5::digest(&body)
+        Md5::digest(body)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
-    session.parts.insert(number, (body.to_vec(), etag.clone()));
-    ([("etag", etag)], "").into_response()
+    *f.sent.entry(number).or_default() += 1;
+    let held = f.hold == Some(number);
+    if f.lose_part != Some(number) && (!held || f.keep_held) {
+        let session = f.sessions.get_mut(&id).expect("checked above");
+        session.parts.insert(number, (body.to_vec(), etag.clone()));
+    }
+    (([("etag", etag)], "").into_response(), held)
 }
 
 async fn bucket_complete(
     State(fake): State<Shared>,
     Path(key): Path<String>,
     Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     count(&fake, "complete");
@@ -241,8 +316,19 @@ async fn bucket_complete(
         return s3_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
     }
     let mut f = fake.lock().unwrap();
+    let kind = f.kind;
+    // COS: Cloudreve's web client forbids replacing an object of the same key.
+    let forbids = headers
+        .get("x-cos-forbid-overwrite")
+        .is_some_and(|v| v == "true");
+    if (kind == Some(Kind::Cos)) != forbids {
+        return s3_error(StatusCode::BAD_REQUEST, "InvalidArgument");
+    }
     if std::mem::take(&mut f.fail_next_complete) {
         return s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
+    }
+    if std::mem::take(&mut f.fail_next_complete_late) {
+        return s3_error(StatusCode::OK, "InternalError");
     }
     let Some(session) = f.sessions.get_mut(&id) else {
         return s3_error(StatusCode::NOT_FOUND, "NoSuchUpload");
@@ -271,7 +357,18 @@ async fn bucket_complete(
             _ => return s3_error(StatusCode::BAD_REQUEST, "InvalidPart"),
         }
     }
-    session.object = Some(object);
+    if kind == Some(Kind::Obs) {
+        // OBS calls Cloudreve itself before it answers the completion.
+        let uri = session.uri.clone();
+        f.sessions.remove(&id);
+        if f.late_confirm > 0 {
+            f.pending = Some((uri, object));
+        } else {
+            f.files.insert(uri, object);
+        }
+    } else {
+        session.object = Some(object);
+    }
     (
         [("content-type", "application/xml")],
         "<CompleteMultipartUploadResult><ETag>\"x-3\"</ETag></CompleteMultipartUploadResult>",
@@ -320,6 +417,153 @@ async fn s3_callback(
     f.sessions.remove(&id);
     f.files.insert(uri, object);
     envelope(0, None, "")
+}
+
+fn od_error(status: StatusCode, code: &str, inner: Option<&str>) -> Response {
+    let mut error = json!({"code": code, "message": code});
+    if let Some(inner) = inner {
+        error["innererror"] = json!({"code": inner});
+    }
+    (
+        status,
+        [("content-type", "application/json")],
+        json!({"error": error}).to_string(),
+    )
+        .into_response()
+}
+
+fn od_session<'a>(
+    f: &'a mut Fake,
+    id: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<&'a mut Session, Box<Response>> {
+    // The upload URL authorises itself: a bearer token would be a leak.
+    if headers.contains_key("authorization") || q.get("token") != Some(&format!("t-{id}")) {
+        return Err(Box::new(od_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            None,
+        )));
+    }
+    f.sessions
+        .get_mut(id)
+        .ok_or_else(|| Box::new(od_error(StatusCode::NOT_FOUND, "itemNotFound", None)))
+}
+
+/// OneDrive: `PUT` a range, in order (`Content-Range: bytes a-b/total`).
+async fn od_put(
+    State(fake): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let answer = od_put_now(&fake, &id, &q, &headers, &body);
+    match answer {
+        Some(answer) => answer,
+        None => std::future::pending().await,
+    }
+}
+
+/// The answer to a range `PUT`; `None` when it is to be held back.
+fn od_put_now(
+    fake: &Shared,
+    id: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Option<Response> {
+    count(fake, "od_put");
+    let mut f = fake.lock().unwrap();
+    let (lost, hold, keep_held) = (f.od_answer_lost, f.hold, f.keep_held);
+    let half = f.od_keep_half;
+    let session = match od_session(&mut f, id, q, headers) {
+        Ok(s) => s,
+        Err(r) => return Some(*r),
+    };
+    let range = headers
+        .get("content-range")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes "))
+        .and_then(|v| {
+            let (span, total) = v.split_once('/')?;
+            let (a, b) = span.split_once('-')?;
+            Some((
+                a.parse::<u64>().ok()?,
+                b.parse::<u64>().ok()?,
+                total.parse::<u64>().ok()?,
+            ))
+        });
+    let Some((start, end, total)) = range else {
+        return Some(od_error(StatusCode::BAD_REQUEST, "invalidRequest", None));
+    };
+    if total != session.size || end < start || end - start + 1 != body.len() as u64 {
+        return Some(od_error(StatusCode::BAD_REQUEST, "invalidRange", None));
+    }
+    if start != session.written.len() as u64 {
+        return Some(od_error(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "invalidRange",
+            Some("fragmentOverlap"),
+        ));
+    }
+    let index = start / CHUNK;
+    let held = hold == Some(index);
+    if lost == Some(index) && half {
+        session.written.extend_from_slice(&body[..body.len() / 2]);
+    } else if !held || keep_held {
+        session.written.extend_from_slice(body);
+    }
+    let done = session.written.len() as u64 == session.size;
+    if done {
+        // The object exists now; Cloudreve learns of it from the client's callback.
+        session.object = Some(session.written.clone());
+    }
+    let written = session.written.len();
+    *f.sent.entry(index).or_default() += 1;
+    if held {
+        return None;
+    }
+    if lost == Some(index) {
+        f.od_answer_lost = None;
+        return Some(od_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            None,
+        ));
+    }
+    Some(if done {
+        (StatusCode::CREATED, json!({"id": "item"}).to_string()).into_response()
+    } else {
+        (
+            StatusCode::ACCEPTED,
+            json!({"nextExpectedRanges": [format!("{written}-")]}).to_string(),
+        )
+            .into_response()
+    })
+}
+
+/// OneDrive: `GET` the upload URL tells where the session stands.
+async fn od_status(
+    State(fake): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    count(&fake, "od_status");
+    let mut f = fake.lock().unwrap();
+    let session = match od_session(&mut f, &id, &q, &headers) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if session.object.is_some() {
+        return od_error(StatusCode::NOT_FOUND, "itemNotFound", None);
+    }
+    let next = format!("{}-", session.written.len());
+    json!({"nextExpectedRanges": [next]})
+        .to_string()
+        .into_response()
 }
 
 /// The remote node: `POST /api/v4/slave/upload/:id?chunk=i` (§5.6.2).
@@ -419,6 +663,9 @@ async fn start(kind: Kind) -> (Shared, String) {
         .route("/api/v4/file/content", put(put_content))
         .route("/api/v4/file/create", post(mkdir))
         .route("/api/v4/callback/s3/{id}/{secret}", get(s3_callback))
+        .route("/api/v4/callback/cos/{id}/{secret}", get(s3_callback))
+        .route("/api/v4/callback/onedrive/{id}/{secret}", post(s3_callback))
+        .route("/onedrive/{id}", put(od_put).get(od_status))
         .route("/api/v4/slave/upload/{id}", post(node_chunk))
         .route("/bucket/{key}", put(bucket_put).post(bucket_complete))
         .with_state(fake.clone());
@@ -522,6 +769,21 @@ async fn s3_retries_a_failed_completion_and_an_early_callback() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_repeats_a_completion_that_failed_after_its_200() {
+    let (fake, base) = start(Kind::S3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    fake.lock().unwrap().fail_next_complete_late = true;
+    let content = data(CHUNK as usize + 3);
+    let outcome = upload(&engine, dir.path(), "late", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/late".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/late"], content);
+    assert_eq!(f.calls["complete"], 2);
+    assert_eq!(f.calls["callback"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_node_chunks_with_the_session_credential() {
     let (fake, base) = start(Kind::Remote).await;
     let dir = tempfile::tempdir().unwrap();
@@ -564,7 +826,7 @@ async fn remote_node_without_preallocation_makes_parallel_chunks_sequential() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsupported_policies_fall_back_to_one_request() {
-    let (fake, base) = start(Kind::OneDrive).await;
+    let (fake, base) = start(Kind::Unknown).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&base, dir.path(), None);
     let content = data(CHUNK as usize * 2 + 3);
@@ -576,4 +838,228 @@ async fn unsupported_policies_fall_back_to_one_request() {
     assert_eq!(f.calls["cancel"], 1);
     assert_eq!(f.calls["content"], 1);
     assert!(f.sessions.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cos_forbids_overwrite_and_a_lost_part_is_refused() {
+    let (fake, base) = start(Kind::Cos).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), Some(2));
+    let content = data(CHUNK as usize * 3 + 9);
+    let outcome = upload(&engine, dir.path(), "cos", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/cos".into()));
+    assert_eq!(fake.lock().unwrap().files["cloudreve://my/p/cos"], content);
+    assert_eq!(fake.lock().unwrap().calls["callback"], 1);
+
+    // The bucket loses part 2: the completion is refused (400 InvalidPart, final, not
+    // retried), the upload fails and its session is cancelled so no placeholder stays.
+    fake.lock().unwrap().lose_part = Some(2);
+    let outcome = upload(&engine, dir.path(), "lost", &content).await;
+    let Outcome::Failed(e) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(e.contains("InvalidPart"), "{e}");
+    let f = fake.lock().unwrap();
+    assert_eq!(
+        f.calls["complete"], 2,
+        "a refused completion is not repeated"
+    );
+    assert_eq!(f.calls["callback"], 1, "no callback without an object");
+    assert_eq!(f.calls["cancel"], 1);
+    assert!(f.sessions.is_empty());
+    assert!(!f.files.contains_key("cloudreve://my/p/lost"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obs_finishes_at_the_storage_without_a_client_callback() {
+    let (fake, base) = start(Kind::Obs).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), Some(3));
+    fake.lock().unwrap().fail_next_complete = true;
+    let content = data(CHUNK as usize * 2 + 1);
+    let outcome = upload(&engine, dir.path(), "obs", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/obs".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/obs"], content);
+    assert_eq!(f.calls["complete"], 2, "the 500 completion was retried");
+    assert!(!f.calls.contains_key("callback"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_storage_confirmation_is_awaited() {
+    let (fake, base) = start(Kind::Obs).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&base, dir.path(), None);
+    fake.lock().unwrap().late_confirm = 3;
+    let content = data(CHUNK as usize + 1);
+    let outcome = upload(&engine, dir.path(), "late", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/late".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/late"], content);
+    // Three looks at the placeholder, the one that finds the file, and the final check.
+    assert_eq!(f.calls["info"], 5);
+    assert_eq!(f.calls["complete"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onedrive_ranges_in_order_and_a_lost_answer_is_not_resent() {
+    let (fake, base) = start(Kind::OneDrive).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Four chunks allowed at once: OneDrive still gets its ranges one by one, in order.
+    let engine = engine(&base, dir.path(), Some(4));
+    let content = data(CHUNK as usize * 4 + 100);
+    let outcome = upload(&engine, dir.path(), "od", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od".into()));
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.files["cloudreve://my/p/od"], content);
+        assert_eq!(f.calls["od_put"], 5, "no range was refused");
+        assert!(!f.calls.contains_key("od_status"));
+        assert_eq!(f.calls["callback"], 1);
+    }
+
+    // The storage keeps range 2 but the answer is lost (a 500): reve asks the session where it
+    // stands instead of sending the range again, and goes on with range 3.
+    fake.lock().unwrap().od_answer_lost = Some(2);
+    let outcome = upload(&engine, dir.path(), "od2", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od2".into()));
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.files["cloudreve://my/p/od2"], content);
+        assert_eq!(f.calls["od_put"], 5 + 5, "range 2 went once");
+        assert_eq!(f.calls["od_status"], 1);
+    }
+
+    // Now the storage keeps only half of range 1 before the 500: the retry sends just the
+    // missing second half (the session says where it starts).
+    {
+        let mut f = fake.lock().unwrap();
+        f.od_answer_lost = Some(1);
+        f.od_keep_half = true;
+    }
+    let outcome = upload(&engine, dir.path(), "od3", &content).await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od3".into()));
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.files["cloudreve://my/p/od3"], content);
+        assert_eq!(
+            f.calls["od_put"],
+            10 + 6,
+            "range 1 went twice, its tail the second time"
+        );
+        assert_eq!(f.calls["od_status"], 2);
+    }
+
+    // An empty file cannot be a OneDrive range: one `PUT /file/content`, session cancelled.
+    let outcome = upload(&engine, dir.path(), "od-empty", b"").await;
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od-empty".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/od-empty"], b"");
+    assert_eq!(f.calls["content"], 1);
+    assert_eq!(f.calls["cancel"], 1);
+    assert_eq!(f.calls["od_put"], 16);
+}
+
+/// Runs `put` of `data` on an engine in its own runtime until the held request reached the
+/// fake, then drops that runtime (every future gone, as in a crash), and finishes the job
+/// from its checkpoint with a fresh engine. Returns the second run's outcome.
+fn upload_killed_then_resumed(
+    fake: &Shared,
+    base: &str,
+    dir: &std::path::Path,
+    name: &str,
+    data: &[u8],
+    held: u64,
+) -> Outcome {
+    let rt = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let src = dir.join(name);
+    std::fs::write(&src, data).unwrap();
+    let engine_a = rt();
+    {
+        let (base, dir) = (base.to_string(), dir.to_path_buf());
+        engine_a.spawn(async move {
+            let engine = engine(&base, &dir, Some(1));
+            let _ = engine
+                .put(
+                    &[src],
+                    &reve::api::uri::CrUri::from_user_input("/p").unwrap(),
+                    JobOptions {
+                        recursive: false,
+                        conflict: ConflictPolicy::Fail,
+                    },
+                    Box::new(Refuse),
+                    CancellationToken::new(),
+                )
+                .await;
+        });
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !fake.lock().unwrap().sent.contains_key(&held) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the held request never came"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(engine_a);
+    fake.lock().unwrap().hold = None;
+    let jobs = CheckpointStore::new(dir.join("cp")).list().unwrap();
+    assert_eq!(jobs.len(), 1);
+    let id = jobs[0].record.id.clone();
+    rt().block_on(async {
+        let engine = engine(base, dir, Some(1));
+        let report = engine
+            .resume(&id, None, Box::new(Refuse), CancellationToken::new())
+            .await
+            .unwrap();
+        report.files[0].outcome.clone()
+    })
+}
+
+#[test]
+fn cos_restart_sends_only_the_unacknowledged_parts() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let (fake, base) = server.block_on(start(Kind::Cos));
+    let dir = tempfile::tempdir().unwrap();
+    fake.lock().unwrap().hold = Some(3);
+    let content = data(CHUNK as usize * 5 + 7);
+    let outcome = upload_killed_then_resumed(&fake, &base, dir.path(), "cos", &content, 3);
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/cos".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/cos"], content);
+    // Parts 1–2 were acknowledged and checkpointed; part 3 never answered, so it went again.
+    let sent: Vec<(u64, u32)> = f.sent.clone().into_iter().collect();
+    assert_eq!(sent, vec![(1, 1), (2, 1), (3, 2), (4, 1), (5, 1), (6, 1)]);
+    assert_eq!(f.calls["complete"], 1);
+    assert_eq!(f.calls["callback"], 1);
+}
+
+#[test]
+fn onedrive_restart_asks_the_session_and_skips_a_range_it_already_has() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let (fake, base) = server.block_on(start(Kind::OneDrive));
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // Range 2 reaches the storage, but reve dies before the answer.
+        let mut f = fake.lock().unwrap();
+        f.hold = Some(2);
+        f.keep_held = true;
+    }
+    let content = data(CHUNK as usize * 4 + 50);
+    let outcome = upload_killed_then_resumed(&fake, &base, dir.path(), "od", &content, 2);
+    assert_eq!(outcome, Outcome::Done("cloudreve://my/p/od".into()));
+    let f = fake.lock().unwrap();
+    assert_eq!(f.files["cloudreve://my/p/od"], content);
+    let sent: Vec<(u64, u32)> = f.sent.clone().into_iter().collect();
+    assert_eq!(sent, vec![(0, 1), (1, 1), (2, 1), (3, 1), (4, 1)]);
+    assert_eq!(
+        f.calls["od_status"], 1,
+        "asked once where the session stands"
+    );
 }

@@ -1,14 +1,25 @@
 //! Uploads: sessions, chunks to Cloudreve, to a remote node or to S3, completion callbacks,
 //! cancel, and the one-request content update (files-and-transfers.md §4–5).
 
+mod onedrive;
+mod qiniu;
+mod upyun;
+
+pub use onedrive::OneDriveRanges;
+pub use upyun::FormFields;
+
 use super::client::{Client, Request, read_answer, seg, url_label};
 use super::error::{ApiError, snippet};
 use super::models::{CallbackPolicy, CompletedPart, File, UploadRequest, UploadSession};
 use super::uri::CrUri;
 use bytes::Bytes;
+use futures_util::StreamExt as _;
+use futures_util::stream::BoxStream;
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, ETAG};
 use serde_json::json;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const OCTET_STREAM: &str = "application/octet-stream";
 
@@ -21,7 +32,8 @@ pub struct ChunkBody {
 
 enum BodyKind {
     Bytes(Bytes),
-    Stream(reqwest::Body, u64),
+    /// Kept as a stream (not yet a `reqwest::Body`) so flows can frame or trim it.
+    Stream(BoxStream<'static, Result<Bytes, BoxError>>, u64),
 }
 
 impl ChunkBody {
@@ -40,8 +52,54 @@ impl ChunkBody {
         S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
         Bytes: From<S::Ok>,
     {
+        let stream = futures_util::TryStreamExt::into_stream(stream)
+            .map(|r| r.map(Bytes::from).map_err(Into::into));
         ChunkBody {
-            kind: BodyKind::Stream(reqwest::Body::wrap_stream(stream), len),
+            kind: BodyKind::Stream(stream.boxed(), len),
+        }
+    }
+
+    /// The same body without its first `n` bytes (a storage that already has them). A stream
+    /// still reads them from disk — at most one chunk, and only when resuming — so progress
+    /// counters see the whole chunk.
+    pub fn skip(self, n: u64) -> ChunkBody {
+        let n = n.min(self.len());
+        match self.kind {
+            BodyKind::Bytes(b) => {
+                ChunkBody::bytes(b.slice(usize::try_from(n).unwrap_or(b.len())..))
+            }
+            BodyKind::Stream(stream, len) => {
+                let mut left = n;
+                let trimmed = stream.map(move |piece| {
+                    piece.map(|mut bytes| {
+                        let drop = usize::try_from(left.min(bytes.len() as u64)).unwrap_or(0);
+                        left -= drop as u64;
+                        bytes.split_off(drop)
+                    })
+                });
+                let trimmed = trimmed.filter(|piece| {
+                    std::future::ready(piece.as_ref().map_or(true, |b| !b.is_empty()))
+                });
+                ChunkBody {
+                    kind: BodyKind::Stream(trimmed.boxed(), len - n),
+                }
+            }
+        }
+    }
+
+    /// `prefix`, this body, then `suffix`, as one streamed body of the summed length (a
+    /// multipart form around a file, without buffering the file).
+    pub fn framed(self, prefix: Bytes, suffix: Bytes) -> ChunkBody {
+        let len = prefix.len() as u64 + self.len() + suffix.len() as u64;
+        let middle: BoxStream<'static, Result<Bytes, BoxError>> = match self.kind {
+            BodyKind::Bytes(b) => futures_util::stream::iter([Ok(b)]).boxed(),
+            BodyKind::Stream(stream, _) => stream,
+        };
+        let whole = futures_util::stream::iter([Ok(prefix)])
+            .chain(middle)
+            .chain(futures_util::stream::iter([Ok(suffix)]));
+        ChunkBody {
+            kind: BodyKind::Stream(whole.boxed(), len),
         }
     }
 
@@ -59,19 +117,25 @@ impl ChunkBody {
     fn into_request(self, req: Request) -> Request {
         match self.kind {
             BodyKind::Bytes(b) => req.raw(b, OCTET_STREAM),
-            BodyKind::Stream(body, len) => req.stream(body, len, OCTET_STREAM),
+            BodyKind::Stream(body, len) => {
+                req.stream(reqwest::Body::wrap_stream(body), len, OCTET_STREAM)
+            }
         }
     }
 
     /// For requests outside the API (storage hosts, nodes).
     fn attach(self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        self.attach_as(rb, OCTET_STREAM)
+    }
+
+    fn attach_as(self, rb: reqwest::RequestBuilder, content_type: &str) -> reqwest::RequestBuilder {
         let len = self.len();
         let rb = rb
-            .header(CONTENT_TYPE, OCTET_STREAM)
+            .header(CONTENT_TYPE, content_type)
             .header(CONTENT_LENGTH, len);
         match self.kind {
             BodyKind::Bytes(b) => rb.body(b),
-            BodyKind::Stream(body, _) => rb.body(body),
+            BodyKind::Stream(body, _) => rb.body(reqwest::Body::wrap_stream(body)),
         }
     }
 }
@@ -185,20 +249,40 @@ impl Client {
         complete_url: &str,
         parts: &[CompletedPart],
     ) -> Result<(), ApiError> {
+        self.complete_s3_like(complete_url, complete_multipart_xml(parts), &[])
+            .await
+    }
+
+    /// The completion of the S3-like policies (§5.2): `POST completeURL` with `body` (the part
+    /// list, or nothing for OSS's `x-oss-complete-all`) and the policy's extra headers.
+    pub async fn complete_s3_like(
+        &self,
+        complete_url: &str,
+        body: String,
+        headers: &[(&'static str, &'static str)],
+    ) -> Result<(), ApiError> {
         let label = url_label(&Method::POST, complete_url);
-        let resp = self
+        let mut rb = self
             .inner
             .http
             .post(complete_url)
             .header(CONTENT_TYPE, OCTET_STREAM)
-            .body(complete_multipart_xml(parts))
+            .header(CONTENT_LENGTH, body.len());
+        for (name, value) in headers {
+            rb = rb.header(*name, *value);
+        }
+        let resp = rb
+            .body(body)
             .send()
             .await
             .map_err(|e| ApiError::transport(&label, e))?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(storage_error(&label, resp).await)
+        // S3 may answer 200 with an `<Error>` body when the completion failed late.
+        let status = resp.status();
+        let body = resp.bytes().await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        match s3_error_code(&text) {
+            None if status.is_success() => Ok(()),
+            _ => Err(storage_error_from(&label, status.as_u16(), &body)),
         }
     }
 
@@ -256,19 +340,46 @@ pub fn s3_error_code(body: &str) -> Option<&str> {
     Some(body[start..end].trim())
 }
 
+/// A storage's error answer as [`ApiError::Http`]: its status (which decides retries) and the
+/// most telling part of its body.
 async fn storage_error(label: &str, resp: reqwest::Response) -> ApiError {
     let status = resp.status().as_u16();
     let body = resp.bytes().await.unwrap_or_default();
-    let text = String::from_utf8_lossy(&body);
+    storage_error_from(label, status, &body)
+}
+
+fn storage_error_from(label: &str, status: u16, body: &[u8]) -> ApiError {
+    let text = String::from_utf8_lossy(body);
     let detail = match s3_error_code(&text) {
         Some(code) => code.to_string(),
-        None => snippet(&body),
+        None => json_error_detail(body).unwrap_or_else(|| snippet(body)),
     };
     ApiError::Http {
         endpoint: label.to_string(),
         status,
         detail,
     }
+}
+
+/// The error text of the JSON-speaking storages: OneDrive's
+/// `{"error":{"code","innererror":{"code"}}}` (innermost code first, e.g. `fragmentOverlap`),
+/// Qiniu's `{"error":"…"}`, OBS's and Upyun's `{"message":"…"}`.
+pub fn json_error_detail(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let text = |v: &serde_json::Value| v.as_str().map(|s| snippet(s.as_bytes()));
+    if let Some(err) = v.get("error") {
+        if let Some(s) = text(err) {
+            return Some(s);
+        }
+        let inner = err.pointer("/innererror/code").and_then(text);
+        let code = err.get("code").and_then(text);
+        let message = err.get("message").and_then(text);
+        return match (inner, code, message) {
+            (Some(inner), Some(code), _) => Some(format!("{inner} ({code})")),
+            (inner, code, message) => inner.or(code).or(message),
+        };
+    }
+    v.get("message").and_then(text)
 }
 
 #[cfg(test)]
@@ -299,6 +410,62 @@ mod tests {
         let xml = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>x</Message></Error>";
         assert_eq!(s3_error_code(xml), Some("SignatureDoesNotMatch"));
         assert_eq!(s3_error_code("<html>"), None);
+    }
+
+    async fn collect(body: ChunkBody) -> Vec<u8> {
+        match body.kind {
+            BodyKind::Bytes(b) => b.to_vec(),
+            BodyKind::Stream(stream, _) => {
+                stream.map(|piece| piece.unwrap().to_vec()).concat().await
+            }
+        }
+    }
+
+    fn pieces(parts: &[&'static [u8]]) -> ChunkBody {
+        let len = parts.iter().map(|p| p.len() as u64).sum();
+        let items: Vec<Result<Bytes, std::io::Error>> =
+            parts.iter().map(|p| Ok(Bytes::from_static(p))).collect();
+        ChunkBody::stream(futures_util::stream::iter(items), len)
+    }
+
+    #[tokio::test]
+    async fn skipping_drops_exactly_the_first_bytes() {
+        for n in 0..=9 {
+            let body = pieces(&[b"abc", b"", b"defg", b"hi"]).skip(n);
+            assert_eq!(body.len(), 9 - n);
+            assert_eq!(collect(body).await, &b"abcdefghi"[n as usize..]);
+        }
+        let body = ChunkBody::bytes(&b"abcdef"[..]).skip(4);
+        assert_eq!(collect(body).await, b"ef");
+        assert!(pieces(&[b"ab"]).skip(5).is_empty());
+    }
+
+    #[tokio::test]
+    async fn framing_wraps_the_body() {
+        let body = pieces(&[b"12", b"345"]).framed(Bytes::from("<"), Bytes::from(">"));
+        assert_eq!(body.len(), 7);
+        assert_eq!(collect(body).await, b"<12345>");
+        let body = ChunkBody::bytes(Bytes::new()).framed(Bytes::from("["), Bytes::from("]"));
+        assert_eq!(body.len(), 2);
+        assert_eq!(collect(body).await, b"[]");
+    }
+
+    #[test]
+    fn storage_error_texts() {
+        let od = br#"{"error":{"code":"invalidRange","message":"m","innererror":{"code":"fragmentOverlap"}}}"#;
+        assert_eq!(
+            json_error_detail(od).as_deref(),
+            Some("fragmentOverlap (invalidRange)")
+        );
+        assert_eq!(
+            json_error_detail(br#"{"error":"bad token"}"#).as_deref(),
+            Some("bad token")
+        );
+        assert_eq!(
+            json_error_detail(br#"{"code":40100016,"message":"invalid signature"}"#).as_deref(),
+            Some("invalid signature")
+        );
+        assert_eq!(json_error_detail(b"<html>"), None);
     }
 
     #[test]

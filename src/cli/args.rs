@@ -331,6 +331,13 @@ pub struct ServeDemoArgs {
     /// server without aria2/qBittorrent.
     #[arg(long)]
     pub downloader: bool,
+    /// Storage policy offered to uploads; all but local and relay are emulated on a second
+    /// port (the "storage host").
+    #[arg(long, value_enum, default_value_t = crate::demo::storage::PolicyKind::Local)]
+    pub policy: crate::demo::storage::PolicyKind,
+    /// Upload chunk size in bytes (the policy's `chunk_size`; 0 = whole file in one request).
+    #[arg(long, default_value_t = 25 << 20)]
+    pub chunk_size: u64,
 }
 
 #[cfg(test)]

@@ -11,10 +11,19 @@ pub async fn run(args: ServeDemoArgs) -> anyhow::Result<()> {
         pro: args.pro,
         site_url: args.site_url,
         simulate_downloads: args.downloader,
+        policy: args.policy,
+        chunk_size: args.chunk_size,
         ..DemoConfig::default()
     };
     let handle = demo::start(cfg).await?;
     eprintln!("reve demo server listening on {}", handle.base_url());
+    if handle.storage_addr.is_some() {
+        eprintln!(
+            "storage policy {:?} emulated on {}",
+            handle.state.cfg.policy.wire_type(),
+            handle.state.storage.base_url()
+        );
+    }
     if handle.state.cfg.seed {
         eprintln!(
             "sign in as {} / {}",

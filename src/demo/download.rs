@@ -80,7 +80,7 @@ pub fn signed_content_path(
 }
 
 /// `path?sign=…` for any server-signed path.
-fn sign_path(state: &Demo, path: &str, expires: Time) -> String {
+pub(crate) fn sign_path(state: &Demo, path: &str, expires: Time) -> String {
     let sign = signature(state, path, expires.timestamp());
     format!("{path}?sign={}", crate::api::uri::encode_component(&sign))
 }
@@ -241,7 +241,19 @@ async fn file_url(
                     let exp = url_expiry(&mut store, entity, &name, req.no_cache);
                     earliest = Some(earliest.map_or(exp, |e| e.min(exp)));
                     let hash = ids::encode(Kind::Entity, entity);
-                    urls.push(content_url(&state, &hash, &name, req.download, exp));
+                    // Object storages hand out presigned URLs on the storage itself (§5.5.8);
+                    // a placeholder's "no blob" stays on Cloudreve's route (C3-042).
+                    // …and remote policies signed URLs on the node (§5.6.4).
+                    let url = if state.cfg.policy.is_s3_like() && entity != NO_ENTITY {
+                        super::storage::download_url(&state, &hash, &name, req.download, exp)
+                    } else if state.cfg.policy == super::storage::PolicyKind::Remote
+                        && entity != NO_ENTITY
+                    {
+                        super::storage::node_download_url(&state, &hash, &name, req.download, exp)
+                    } else {
+                        content_url(&state, &hash, &name, req.download, exp)
+                    };
+                    urls.push(url);
                 }
                 Err(e) => {
                     // With `skip_error` a failed item gets an empty URL (C2-343).
@@ -393,15 +405,15 @@ pub fn content_disposition(name: &str) -> String {
 }
 
 /// What the content route serves.
-struct Blob {
-    etag: String,
+pub(crate) struct Blob {
+    pub(crate) etag: String,
     size: u64,
     /// `None` for the "no blob" entity of content-less files (C2-378).
     path: Option<std::path::PathBuf>,
 }
 
 /// The blob behind an entity id; `None` when it no longer exists (40077, C2-528).
-fn find_blob(state: &Demo, entity_hash: &str) -> Option<Blob> {
+pub(crate) fn find_blob(state: &Demo, entity_hash: &str) -> Option<Blob> {
     let entity = ids::decode(Kind::Entity, entity_hash)?;
     let etag = format!("\"{entity_hash}\"");
     if entity == NO_ENTITY {
@@ -435,18 +447,35 @@ async fn serve_content(
         return sign_error(40077, "Entity not exist");
     };
     let attachment = matches!(query.download.as_deref(), Some("true") | Some("1"));
+    respond_with_blob(&blob, content_headers(&name, attachment), &name, &headers).await
+}
+
+/// The headers Cloudreve (and a slave node) put on file content besides ETag, length and type
+/// (§6.2, C3-111).
+pub(crate) fn content_headers(name: &str, attachment: bool) -> HeaderMap {
     let mut base = HeaderMap::new();
     base.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),
     );
-    if attachment && let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
+    if attachment && let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
         base.insert(header::CONTENT_DISPOSITION, v);
     }
     base.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox"),
     );
+    base
+}
+
+/// Serves a blob with `base` headers plus ETag, conditional requests and Range (§6.2); also
+/// used by the emulated object storage for its presigned GET URLs.
+pub(crate) async fn respond_with_blob(
+    blob: &Blob,
+    mut base: HeaderMap,
+    name: &str,
+    headers: &HeaderMap,
+) -> Response {
     if let Ok(v) = HeaderValue::from_str(&blob.etag) {
         base.insert(header::ETAG, v);
     }
@@ -456,7 +485,7 @@ async fn serve_content(
     {
         return (StatusCode::NOT_MODIFIED, base).into_response();
     }
-    let content_type = content_type_for(&name);
+    let content_type = content_type_for(name);
     // `If-Range` with another tag means the client's copy is stale: send everything (C2-334).
     let range_header = header_str(header::RANGE).filter(|_| {
         header_str(header::IF_RANGE).is_none_or(|tag| etag_matches(tag, &blob.etag, false))
@@ -471,10 +500,10 @@ async fn serve_content(
     let total: u64 = ranges.iter().map(|r| r.len).sum();
     // Go sends the whole body when the ranges add up to more than the content.
     let result = match ranges.as_slice() {
-        [] => full_body(base, &blob).await,
-        _ if total > blob.size => full_body(base, &blob).await,
-        [one] => single_range(base, &blob, *one).await,
-        many => multi_range(base, &blob, many, content_type).await,
+        [] => full_body(base, blob).await,
+        _ if total > blob.size => full_body(base, blob).await,
+        [one] => single_range(base, blob, *one).await,
+        many => multi_range(base, blob, many, content_type).await,
     };
     result.unwrap_or_else(|_| sign_error(40077, "Entity not exist"))
 }

@@ -29,22 +29,16 @@ pub use ops::{Created, delete_blobs, validate_name};
 pub use view::{ExplorerView, ViewStore};
 
 use super::AppState;
-use super::ids::{self, Kind};
 use axum::Router;
 use axum::routing::{delete, get, patch, post, put};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Number behind the hash id of the one storage policy.
 pub const DEFAULT_POLICY: u64 = 1;
 
-/// The default storage policy as listings and infos show it (§1.4).
-pub fn storage_policy_json() -> Value {
-    json!({
-        "id": ids::encode(Kind::Policy, DEFAULT_POLICY),
-        "name": "Default storage policy",
-        "type": "local",
-        "max_size": 0,
-    })
+/// The demo's storage policy as listings and infos show it (§1.4, §5.1).
+pub fn storage_policy_json(policy: super::storage::PolicyKind) -> Value {
+    policy.policy_json()
 }
 
 pub fn routes() -> Router<AppState> {

@@ -16,6 +16,7 @@ pub mod seed;
 pub mod session;
 pub mod share;
 pub mod site;
+pub mod storage;
 pub mod store;
 pub mod upload;
 pub mod user;
@@ -51,6 +52,9 @@ pub struct DemoConfig {
     /// Run remote downloads in a simulated downloader (a fresh real server has none and fails
     /// them, which is the default so the wire matches).
     pub simulate_downloads: bool,
+    /// The storage policy offered to uploads; every type but local and relay is emulated on
+    /// a second listener (`DemoHandle::storage_addr`).
+    pub policy: storage::PolicyKind,
 }
 
 impl Default for DemoConfig {
@@ -66,6 +70,7 @@ impl Default for DemoConfig {
             chunk_size: 25 << 20,
             upload_session_ttl: chrono::Duration::seconds(86_400),
             simulate_downloads: false,
+            policy: storage::PolicyKind::Local,
         }
     }
 }
@@ -82,6 +87,8 @@ pub struct Demo {
     /// Holds file contents: `blobs/<entity>`, `uploads/<session>`.
     pub data_dir: PathBuf,
     pub events: events::EventHub,
+    /// The emulated storage of the policy (its listener, signing key, multipart uploads).
+    pub storage: storage::StorageHost,
     /// Keeps a temporary data dir alive (and removes it on drop).
     _temp: Option<tempfile::TempDir>,
 }
@@ -111,6 +118,8 @@ impl Demo {
 /// A running server: its address and a handle that stops it when dropped.
 pub struct DemoHandle {
     pub addr: SocketAddr,
+    /// The storage host's address (policies other than local and relay).
+    pub storage_addr: Option<SocketAddr>,
     pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -144,7 +153,7 @@ impl Drop for DemoHandle {
 }
 
 fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
-    for sub in ["blobs", "uploads"] {
+    for sub in ["blobs", "uploads", "storage"] {
         std::fs::create_dir_all(dir.join(sub))
             .with_context(|| format!("cannot create {}", dir.join(sub).display()))?;
     }
@@ -157,6 +166,21 @@ pub async fn start(cfg: DemoConfig) -> anyhow::Result<DemoHandle> {
         .await
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
+    // The storage host listens on the same interface as the API, on a port of its own.
+    let storage_listener = if cfg.policy.through_cloudreve() {
+        None
+    } else {
+        let at = SocketAddr::new(cfg.listen.ip(), 0);
+        Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen on {at} (storage host)"))?,
+        )
+    };
+    let storage_addr = match &storage_listener {
+        Some(l) => Some(l.local_addr()?),
+        None => None,
+    };
     let (data_dir, temp) = match &cfg.data_dir {
         Some(d) => (d.clone(), None),
         None => {
@@ -171,34 +195,51 @@ pub async fn start(cfg: DemoConfig) -> anyhow::Result<DemoHandle> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_string();
+    let mut store = Store::new();
+    store.policy = cfg.policy;
+    store.tasks.simulate_downloads = cfg.simulate_downloads;
     let state: AppState = Arc::new(Demo {
-        store: Mutex::new({
-            let mut store = Store::new();
-            store.tasks.simulate_downloads = cfg.simulate_downloads;
-            store
-        }),
+        store: Mutex::new(store),
         cfg: cfg.clone(),
         site_url,
         instance_id: uuid::Uuid::new_v4().to_string(),
         secret: store::random_token(32),
         data_dir,
         events: events::EventHub::default(),
+        storage: storage::StorageHost::new(storage_addr, addr).with_public_host(
+            cfg.site_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .and_then(|u| u.host().map(|h| h.to_string())),
+        ),
         _temp: temp,
     });
     if cfg.seed {
         seed::seed(&state).context("cannot seed the demo drive")?;
     }
     let app = router(state.clone());
+    let storage_app = storage::router(state.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (storage_tx, storage_rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let api = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+            let _ = storage_tx.send(());
+        });
+        let storage_host = async move {
+            if let Some(l) = storage_listener {
+                let _ = axum::serve(l, storage_app)
+                    .with_graceful_shutdown(async {
+                        let _ = storage_rx.await;
+                    })
+                    .await;
+            }
+        };
+        let _ = tokio::join!(api, storage_host);
     });
     let handle = DemoHandle {
         addr,
+        storage_addr,
         state,
         shutdown: Some(tx),
         task: Some(task),

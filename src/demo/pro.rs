@@ -55,13 +55,8 @@ pub fn routes(pro: bool) -> Router<AppState> {
 }
 
 /// `GET /user/setting/policies`: the storage policies the caller may choose from.
-async fn policies(SignedIn(_): SignedIn) -> ApiResult {
-    ok(json!([{
-        "id": ids::encode(Kind::Policy, DEFAULT_POLICY),
-        "name": "Default storage policy",
-        "type": "local",
-        "max_size": 0,
-    }]))
+async fn policies(State(state): State<AppState>, SignedIn(_): SignedIn) -> ApiResult {
+    ok(json!([state.cfg.policy.policy_json()]))
 }
 
 /// `GET /user/setting/nodes`: the nodes the caller may pick for tasks.

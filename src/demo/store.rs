@@ -337,6 +337,8 @@ pub struct Store {
     /// Explorer views that are not stored on a folder (trash root, shared default).
     pub file_views: super::files::ViewStore,
     pub session: super::session::SessionStore,
+    /// The storage policy listings and entities name (`DemoConfig::policy`).
+    pub policy: super::storage::PolicyKind,
 }
 
 impl Store {

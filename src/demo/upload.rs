@@ -16,20 +16,21 @@ pub use commit::{
     Committed, Slot, commit_version, create_parents, find_slot, forget_entities, remove_blob_files,
     retention_limit, stage_body, versions_to_drop, write_new_file, write_version,
 };
+pub(crate) use commit::{discard_body, write_body_at};
 pub use rules::{check_metadata, check_name, check_unlocked, parse_target_uri};
 
 use super::events::{ChangeKind, FileChange};
-use super::files::{DEFAULT_POLICY, storage_policy_json};
+use super::files::DEFAULT_POLICY;
 use super::http::{ApiErr, ApiResult, Body as JsonBody, ClientId, ok, ok_empty};
 use super::ids::{self, Kind};
+use super::storage;
 use super::store::{self, Lock, NO_ENTITY, Store, Time};
 use super::{AppState, Demo};
 use crate::api::uri::CrUri;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::HeaderMap;
 use axum::routing::{get, post, put};
 use chrono::Utc;
 use serde::Deserialize;
@@ -68,6 +69,8 @@ pub struct UploadSession {
     pub callback_secret: String,
     /// Client metadata applied to the file on completion (for versions).
     pub metadata: BTreeMap<String, String>,
+    /// The client's `mime_type`, which object storages store with the object.
+    pub mime_type: Option<String>,
 }
 
 impl UploadSession {
@@ -146,15 +149,17 @@ pub fn routes() -> Router<AppState> {
         .merge(callback_routes())
 }
 
-/// Deletes part files of sessions that no longer exist (outside the store lock).
+/// Deletes part files of sessions that no longer exist (outside the store lock), and their
+/// storage side (aborting an emulated multipart upload).
 fn remove_part_files(state: &Demo, ids: &[String]) {
     for id in ids {
         let _ = std::fs::remove_file(state.upload_path(id));
     }
+    storage::forget(state, ids);
 }
 
 /// Purges expired sessions and deletes their part files.
-fn expire_sessions(state: &Demo) {
+pub(crate) fn expire_sessions(state: &Demo) {
     let expired = state.lock().purge_expired_uploads(Utc::now());
     remove_part_files(state, &expired);
 }
@@ -184,7 +189,6 @@ struct CreateSessionReq {
     uri: Option<String>,
     size: Option<i64>,
     last_modified: Option<i64>,
-    #[allow(dead_code)]
     mime_type: Option<String>,
     policy_id: Option<String>,
     metadata: Option<BTreeMap<String, String>>,
@@ -202,6 +206,7 @@ struct SessionPlan {
     last_modified: Option<Time>,
     metadata: BTreeMap<String, String>,
     previous: Option<String>,
+    mime_type: Option<String>,
 }
 
 /// Checks what binding and the service check before touching the tree (§4.2 error table).
@@ -238,6 +243,7 @@ fn plan_session(req: CreateSessionReq) -> Result<SessionPlan, ApiErr> {
         last_modified,
         metadata,
         previous: req.previous.filter(|p| !p.is_empty()),
+        mime_type: req.mime_type.filter(|m| !m.is_empty()),
     })
 }
 
@@ -253,19 +259,26 @@ async fn create_session(
         let mut store = state.lock();
         open_session(&state, &mut store, user, plan)?
     };
-    if let Err(e) = preallocate(&state, &session).await {
+    if state.cfg.policy.preallocates()
+        && let Err(e) = preallocate(&state, &session).await
+    {
         abort_session(&state, &session.id);
         return Err(e);
     }
-    ok(json!({
+    let mut answer = json!({
         "session_id": session.id,
         "upload_id": "",
         "chunk_size": session.chunk_size,
         "expires": session.expires.timestamp(),
-        "storage_policy": storage_policy_json(),
+        "storage_policy": state.cfg.policy.policy_json(),
         "uri": session.uri.to_string(),
         "callback_secret": session.callback_secret,
-    }))
+    });
+    // Other policies add their storage's URLs and credentials (§5.2).
+    if let Some(m) = answer.as_object_mut() {
+        m.extend(storage::open(&state, &session));
+    }
+    ok(answer)
 }
 
 /// Creates the part file at its full size so chunks can land at any offset (pre-allocation,
@@ -355,6 +368,7 @@ fn open_session(
         lock_token,
         callback_secret: store::random_token(32),
         metadata,
+        mime_type: plan.mime_type,
     };
     store.uploads.sessions.insert(id, session.clone());
     Ok(session)
@@ -402,10 +416,20 @@ struct ChunkTarget {
     len: u64,
 }
 
+/// Who delivers a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChunkRoute {
+    /// `POST /file/upload/:id/:index` by this signed-in user (or anonymous).
+    Cloudreve(Option<u64>),
+    /// The emulated slave node, which checked the session's credential itself.
+    Node,
+}
+
 /// The checks of a chunk request, in the real server's order.
 fn check_chunk(
     store: &Store,
-    user: Option<u64>,
+    policy: storage::PolicyKind,
+    route: ChunkRoute,
     session_id: &str,
     index: u64,
     declared: i64,
@@ -414,8 +438,20 @@ fn check_chunk(
     let session = store
         .uploads
         .get(session_id)
-        .filter(|s| Some(s.owner) == user && s.expires > Utc::now())
+        .filter(|s| match route {
+            ChunkRoute::Cloudreve(user) => Some(s.owner) == user,
+            ChunkRoute::Node => true,
+        })
+        .filter(|s| s.expires > Utc::now())
         .ok_or_else(|| ApiErr::new(40011, ""))?;
+    // A session whose bytes go to a storage takes no chunks here (C3-052, C3-120).
+    let route_fits = match route {
+        ChunkRoute::Cloudreve(_) => policy.through_cloudreve(),
+        ChunkRoute::Node => policy == storage::PolicyKind::Remote,
+    };
+    if !route_fits {
+        return Err(ApiErr::new(40006, ""));
+    }
     let len = chunk_len(session.size, session.chunk_size, index)
         .ok_or_else(|| ApiErr::new(40012, "Chunk offset cannot be greater than file size"))?;
     if declared != len as i64 {
@@ -445,25 +481,46 @@ async fn upload_chunk(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    expire_sessions(&state);
-    let checked = parse_index(&index).and_then(|index| {
-        let target = check_chunk(
-            &state.lock(),
-            user.0,
-            &session_id,
-            index,
-            declared_length(&headers),
-        )?;
-        Ok((index, target))
-    });
-    let (index, target) = match checked {
+    let index = match parse_index(&index) {
+        Ok(i) => i,
+        Err(e) => {
+            commit::discard_body(body).await;
+            return Err(e);
+        }
+    };
+    let route = ChunkRoute::Cloudreve(user.0);
+    receive_chunk(&state, route, &session_id, index, &headers, body, origin).await?;
+    ok_empty()
+}
+
+/// Checks a chunk, writes it at its offset of the part file and finishes the upload when it
+/// was the last missing one (local and relay policies, and the emulated node).
+pub(crate) async fn receive_chunk(
+    state: &Demo,
+    route: ChunkRoute,
+    session_id: &str,
+    index: u64,
+    headers: &HeaderMap,
+    body: Body,
+    origin: ClientId,
+) -> Result<(), ApiErr> {
+    expire_sessions(state);
+    let checked = check_chunk(
+        &state.lock(),
+        state.cfg.policy,
+        route,
+        session_id,
+        index,
+        declared_length(headers),
+    );
+    let target = match checked {
         Ok(c) => c,
         Err(e) => {
             commit::discard_body(body).await;
             return Err(e);
         }
     };
-    let path = state.upload_path(&session_id);
+    let path = state.upload_path(session_id);
     let file = tokio::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -476,8 +533,7 @@ async fn upload_chunk(
     };
     commit::write_body_at(&mut file, target.offset, body, target.len).await?;
     drop(file);
-    record_chunk(&state, &session_id, index, origin)?;
-    ok_empty()
+    record_chunk(state, session_id, index, origin)
 }
 
 /// Marks a chunk as received and finishes the upload when it was the last missing one.
@@ -503,7 +559,33 @@ fn record_chunk(
     let Some(session) = store.uploads.sessions.remove(session_id) else {
         return Err(ApiErr::new(40011, ""));
     };
-    let finished = finish_upload(state, &mut store, &session);
+    let staged = state.upload_path(session_id);
+    finish_removed(state, store, session, &staged, origin)
+}
+
+/// Finishes session `session_id` with the complete object at `staged` (a storage callback).
+pub(crate) fn finish_from(
+    state: &Demo,
+    session_id: &str,
+    staged: &std::path::Path,
+    origin: ClientId,
+) -> Result<(), ApiErr> {
+    let mut store = state.lock();
+    let Some(session) = store.uploads.sessions.remove(session_id) else {
+        return Err(ApiErr::new(40011, ""));
+    };
+    finish_removed(state, store, session, staged, origin)
+}
+
+/// Commits a session already taken out of the store and tells the event listeners.
+fn finish_removed(
+    state: &Demo,
+    mut store: std::sync::MutexGuard<'_, Store>,
+    session: UploadSession,
+    staged: &std::path::Path,
+    origin: ClientId,
+) -> Result<(), ApiErr> {
+    let finished = finish_upload(state, &mut store, &session, staged);
     drop(store);
     match finished {
         Ok(done) => {
@@ -533,6 +615,7 @@ fn finish_upload(
     state: &Demo,
     store: &mut Store,
     session: &UploadSession,
+    staged: &std::path::Path,
 ) -> Result<Finished, ApiErr> {
     store.locks.remove(&session.lock_token);
     let now = Utc::now();
@@ -540,7 +623,7 @@ fn finish_upload(
         state,
         store,
         session.node,
-        &state.upload_path(&session.id),
+        staged,
         session.size,
         session.owner,
         now,
@@ -580,8 +663,20 @@ async fn cancel_session(
     let user = user.0.ok_or_else(ApiErr::login_required)?;
     let uri = parse_target_uri(Some(&uri))?;
     expire_sessions(&state);
+    // After the client completed the object the real abort fails at the storage: the
+    // placeholder still goes, but the answer is -1 (§5.5.6, C3-044).
+    let object_completed = state.cfg.policy.is_s3_like() && storage::is_completed(&state, &id);
+    let secret = state
+        .lock()
+        .uploads
+        .get(&id)
+        .map(|s| s.callback_secret.clone());
     let cancelled = cancel(&mut state.lock(), user, &id, &uri)?;
     remove_part_files(&state, &cancelled);
+    if object_completed && cancelled.contains(&id) {
+        storage::remember_cancelled_complete(&state, &id, &secret.unwrap_or_default());
+        return Err(ApiErr::new(-1, ""));
+    }
     ok_empty()
 }
 
@@ -627,9 +722,9 @@ fn cancel(store: &mut Store, user: u64, id: &str, uri: &CrUri) -> Result<Vec<Str
 
 // ---- storage callbacks -----------------------------------------------------------------------
 
-/// `/callback/<policy>/:session_id/:key`: only object-storage sessions use them. The demo's
-/// sessions are all local, so a known session on any of these routes is the "route of another
-/// policy type" case (40006, C3-050) and an unknown one 40011 (C2-161…164); all HTTP 401.
+/// `/callback/<policy>/:session_id/:key` (§5.3): only sessions of the demo's storage policy
+/// (`storage::callback`) can succeed; a session on another type's route is 40006 (C3-050), an
+/// unknown one 40011 (C2-161…164); refusals are HTTP 401.
 fn callback_routes() -> Router<AppState> {
     const CLIENT_CALLED_GET: &[&str] = &["cos", "s3", "ks3", "googledrive"];
     const STORAGE_CALLED_POST: &[&str] = &["onedrive", "oss", "upyun", "qiniu", "obs"];
@@ -650,33 +745,30 @@ fn callback_routes() -> Router<AppState> {
     router
 }
 
-fn callback_error(code: i64, msg: &str) -> axum::response::Response {
-    ApiErr::new(code, msg)
-        .with_status(StatusCode::UNAUTHORIZED)
-        .into_response()
-}
-
 async fn storage_callback(
     State(state): State<AppState>,
     Path((session_id, key)): Path<(String, String)>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
 ) -> axum::response::Response {
-    expire_sessions(&state);
-    let store = state.lock();
-    match store.uploads.get(&session_id) {
-        None => callback_error(40011, "Upload session does not exist or expired"),
-        Some(s) if s.callback_secret != key => callback_error(40020, "Invalid callback secret"),
-        Some(_) => callback_error(40006, ""),
-    }
+    // `/api/v4/callback/<type>/…`: the policy type of the route.
+    let route = uri
+        .path()
+        .split('/')
+        .skip_while(|s| *s != "callback")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    storage::callback::handle(state, &route, &session_id, &key, &headers).await
 }
 
-/// Slave nodes sign their callbacks; the demo has no nodes, so nothing can carry a valid
-/// signature (C3-130: unsigned, C3-131: signed with another key).
-async fn remote_callback(headers: HeaderMap) -> axum::response::Response {
-    if headers.contains_key(axum::http::header::AUTHORIZATION) {
-        callback_error(40071, "invalid sign")
-    } else {
-        callback_error(403, "authorization header is missing")
-    }
+/// Slave nodes sign their callbacks (see `storage::callback::remote`).
+async fn remote_callback(
+    State(state): State<AppState>,
+    Path((session_id, key)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    storage::callback::remote(&state, &session_id, &key, &headers)
 }
 
 #[cfg(test)]

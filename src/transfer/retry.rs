@@ -49,6 +49,13 @@ pub fn classify(e: &ApiError) -> ErrorClass {
         },
         ApiError::Http { status, detail, .. } => match *status {
             408 | 425 | 429 | 500..=599 => ErrorClass::Transient,
+            // A completion that failed after its `200` was sent (an `<Error>` body): S3 asks
+            // clients to repeat it.
+            200..=299 => ErrorClass::Transient,
+            // A OneDrive range refused as overlapping: the next attempt realigns first.
+            409 | 416 if detail.starts_with(crate::transfer::policy::onedrive::OVERLAP) => {
+                ErrorClass::Transient
+            }
             // A presigned URL past its `X-Amz-Expires`.
             403 if detail.contains("Expired") || detail == "AccessDenied" => ErrorClass::UrlExpired,
             _ => ErrorClass::Fatal,
@@ -173,6 +180,14 @@ mod tests {
             ErrorClass::Fatal
         );
         assert_eq!(classify(&s3(404, "NoSuchUpload")), ErrorClass::Fatal);
+        assert_eq!(classify(&s3(200, "InternalError")), ErrorClass::Transient);
+        assert_eq!(classify(&s3(400, "InvalidPart")), ErrorClass::Fatal);
+        // OneDrive: an overlapping range is realigned and retried; another 416 is final.
+        assert_eq!(
+            classify(&s3(416, "fragmentOverlap (invalidRange)")),
+            ErrorClass::Transient
+        );
+        assert_eq!(classify(&s3(416, "invalidRange")), ErrorClass::Fatal);
         assert_eq!(classify(&ApiError::SignedOut), ErrorClass::Fatal);
     }
 

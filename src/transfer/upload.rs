@@ -14,7 +14,7 @@
 use super::checkpoint::{FileIdentity, RecordState, Spec, TransferRecord, UploadRecord};
 use super::conflict::{Choice, Conflict, Decision};
 use super::paths::numbered_name;
-use super::policy::{UploadFlow, flow_for};
+use super::policy::{ChunkAt, UploadFlow, flow_for};
 use super::queue::{Reporter, RunCtx, Stop, fail, settle};
 use super::retry::{Budget, ErrorClass, classify};
 use super::source::{self, Activity, Stat};
@@ -140,6 +140,11 @@ impl Uploader<'_> {
 
     /// Waits before a retry; `false` when the budget is spent.
     async fn backoff(&self, what: &str, e: &ApiError) -> bool {
+        self.wait_to_retry(&format!("{what}: {e}")).await
+    }
+
+    /// Waits before trying again after `why`; `false` when the budget is spent.
+    async fn wait_to_retry(&self, why: &str) -> bool {
         let delay = self
             .budget
             .lock()
@@ -148,7 +153,7 @@ impl Uploader<'_> {
         match delay {
             Some(d) => {
                 self.reporter
-                    .notice(format!("{what}: {e}; retrying in {:.1} s", d.as_secs_f64()));
+                    .notice(format!("{why}; retrying in {:.1} s", d.as_secs_f64()));
                 tokio::time::sleep(d).await;
                 true
             }
@@ -199,6 +204,25 @@ impl Uploader<'_> {
             let flow = match flow_for(&session) {
                 Ok(flow) => flow,
                 Err(kind) => return self.unsupported(&kind, &session).await,
+            };
+            if stat.size == 0 && !flow.takes_empty_files() {
+                self.reporter.notice(format!(
+                    "storage policy {} cannot take an empty file in chunks; writing it in one request",
+                    flow.kind()
+                ));
+                return self.in_one_request(&session).await;
+            }
+            // A one-request flow sends the file as chunk 0 whatever `chunk_size` says; the
+            // record says so too, so progress and resume count the same single chunk.
+            let session = if flow.whole_file() && session.chunk_size != 0 {
+                let whole = UploadSession {
+                    chunk_size: 0,
+                    ..session
+                };
+                self.commit(|u| u.session = Some(whole.clone()))?;
+                whole
+            } else {
+                session
             };
             let resumed = self.update(|u| u.acknowledged_bytes());
             self.reporter.resumed(resumed);
@@ -591,6 +615,11 @@ impl Uploader<'_> {
         let Some(range) = session.chunk_range(index, size) else {
             return Err(ChunkStop::Failed(format!("chunk {index} is out of range")));
         };
+        let at = ChunkAt {
+            index,
+            start: range.start,
+            file_size: size,
+        };
         loop {
             // A file that changed would make a chunk of another version (§4.10 step 6).
             let current = source::stat(&self.local).await;
@@ -613,7 +642,7 @@ impl Uploader<'_> {
                 .with_watchdog(
                     &activity,
                     index,
-                    flow.send_chunk(&self.ctx.client, session, index, body),
+                    flow.send_chunk(&self.ctx.client, session, at, body),
                 )
                 .await;
             let e = match result {
@@ -675,7 +704,29 @@ impl Uploader<'_> {
         if flow.completes_at_storage() && !self.update(|u| u.storage_completed) {
             self.complete_storage(flow, session).await?;
         }
-        self.confirm(flow, session).await
+        self.confirm(flow, session).await?;
+        if flow.storage_calls_back() {
+            self.await_storage_callback().await?;
+        }
+        Ok(())
+    }
+
+    /// OSS, OBS, Qiniu and Upyun tell Cloudreve themselves (a real Upyun notification may
+    /// arrive after its answer to us): wait, within the retry budget, until the file is final.
+    async fn await_storage_callback(&self) -> Result<(), FinishStop> {
+        loop {
+            match self.completed_remotely().await {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(stop) => return Err(FinishStop::Failed(stop.message())),
+            }
+            let waiting = "the storage has not confirmed the upload to the server yet";
+            if !self.wait_to_retry(waiting).await {
+                return Err(FinishStop::Failed(
+                    "the storage never confirmed the upload to the server".into(),
+                ));
+            }
+        }
     }
 
     async fn complete_storage(
@@ -793,9 +844,9 @@ impl Uploader<'_> {
 
     /// §5.4: cancel the session; small files still go through `PUT /file/content`.
     async fn unsupported(&self, kind: &str, session: &UploadSession) -> Result<String, Stop> {
-        self.give_up(session).await;
         let size = self.update(|u| u.size);
         if size > CONTENT_LIMIT {
+            self.give_up(session).await;
             return Err(fail(format!(
                 "storage policy {kind} is not supported for chunked upload"
             )));
@@ -803,6 +854,14 @@ impl Uploader<'_> {
         self.reporter.notice(format!(
             "storage policy {kind} has no chunked upload here; sending the file in one request"
         ));
+        self.in_one_request(session).await
+    }
+
+    /// Cancels the session and writes the file with `PUT /file/content` (≤ 50 MiB), where the
+    /// server writes to the storage itself.
+    async fn in_one_request(&self, session: &UploadSession) -> Result<String, Stop> {
+        self.give_up(session).await;
+        let size = self.update(|u| u.size);
         let target = self.target()?;
         loop {
             let activity = Activity::new();

@@ -99,6 +99,15 @@ pub enum UploadMethod {
     RemoteNode,
     /// Presigned part PUTs, XML completion, then `GET /callback/s3/…`.
     S3,
+    /// `ks3`, `cos`, `oss`, `obs`: presigned part PUTs like S3, with the completion and
+    /// callback differences of §5.2.
+    S3Like(String),
+    /// Ranged PUTs to `upload_urls[0]` in order, then `POST /callback/onedrive/…`.
+    OneDrive,
+    /// Qiniu multipart v2 with the up-token; the storage calls back.
+    Qiniu,
+    /// One multipart form POST with the whole file; the storage calls back.
+    Upyun,
     /// A policy this client cannot upload to in chunks; `PUT /file/content` (≤ 50 MiB) still works.
     Unsupported(String),
 }
@@ -118,6 +127,10 @@ impl UploadSession {
             "local" => UploadMethod::Cloudreve,
             "remote" => UploadMethod::RemoteNode,
             "s3" => UploadMethod::S3,
+            kind @ ("ks3" | "cos" | "oss" | "obs") => UploadMethod::S3Like(kind.to_string()),
+            "onedrive" => UploadMethod::OneDrive,
+            "qiniu" => UploadMethod::Qiniu,
+            "upyun" => UploadMethod::Upyun,
             other => UploadMethod::Unsupported(other.to_string()),
         }
     }

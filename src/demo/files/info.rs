@@ -121,7 +121,7 @@ impl Store {
             "size": e.size,
             "type": e.kind,
             "created_at": ts(&e.created_at),
-            "storage_policy": storage_policy_json(),
+            "storage_policy": storage_policy_json(self.policy),
             "created_by": Value::Object(by),
         }))
     }
@@ -141,7 +141,7 @@ impl Store {
         entities.sort_unstable_by(|a, b| b.cmp(a));
         entities.dedup();
         if !node.is_folder {
-            m.insert("storage_policy".into(), storage_policy_json());
+            m.insert("storage_policy".into(), storage_policy_json(self.policy));
         }
         let used: u64 = entities
             .iter()

@@ -160,7 +160,7 @@ impl Store {
             m.insert("recursion_limit_reached".into(), json!(true));
         }
         if !is_trash_root {
-            m.insert("storage_policy".into(), storage_policy_json());
+            m.insert("storage_policy".into(), storage_policy_json(self.policy));
         }
         // Share listings carry no view (40_shares "browse_public_share").
         if uri.fs != FileSystem::Share {

@@ -2,7 +2,7 @@
 //! request that delivers the last missing chunk finalises the file; `chunk_size` 0 means the
 //! whole file is one chunk.
 
-use super::UploadFlow;
+use super::{ChunkAt, UploadFlow};
 use crate::api::models::UploadSession;
 use crate::api::{ApiError, ChunkBody, Client};
 use futures_util::future::BoxFuture;
@@ -18,12 +18,12 @@ impl UploadFlow for Local {
         &'a self,
         client: &'a Client,
         session: &'a UploadSession,
-        index: u64,
+        chunk: ChunkAt,
         body: ChunkBody,
     ) -> BoxFuture<'a, Result<String, ApiError>> {
         Box::pin(async move {
             client
-                .upload_chunk(&session.session_id, index, body)
+                .upload_chunk(&session.session_id, chunk.index, body)
                 .await
                 .map(|()| String::new())
         })

@@ -4,7 +4,7 @@
 //! pre-allocation refuse out-of-order chunks with `50004` (C3-121): the engine then goes
 //! sequential.
 
-use super::UploadFlow;
+use super::{ChunkAt, UploadFlow};
 use crate::api::models::UploadSession;
 use crate::api::{ApiError, ChunkBody, Client};
 use futures_util::future::BoxFuture;
@@ -20,12 +20,12 @@ impl UploadFlow for RemoteNode {
         &'a self,
         client: &'a Client,
         session: &'a UploadSession,
-        index: u64,
+        chunk: ChunkAt,
         body: ChunkBody,
     ) -> BoxFuture<'a, Result<String, ApiError>> {
         Box::pin(async move {
             client
-                .upload_chunk_to_node(session, index, body)
+                .upload_chunk_to_node(session, chunk.index, body)
                 .await
                 .map(|()| String::new())
         })

@@ -1,28 +1,40 @@
-//! S3 policy (and KS3, which differs only in its callback route): presigned part PUTs, the
-//! XML completion at the storage, then the client callback to Cloudreve
-//! (files-and-transfers.md §5.5).
+//! S3 policy and its relatives (files-and-transfers.md §5.2, §5.5): presigned part PUTs, the
+//! completion at the storage, then — for S3, KS3 and COS — the client callback to Cloudreve.
+//!
+//! | policy | completion | who tells Cloudreve |
+//! |---|---|---|
+//! | `s3`, `ks3` | XML part list | reve, `GET /callback/{s3,ks3}/…` |
+//! | `cos` | XML part list, `x-cos-forbid-overwrite: true` | reve, `GET /callback/cos/…` |
+//! | `oss` | empty body, `x-oss-forbid-overwrite: true`, `x-oss-complete-all: yes` | OSS |
+//! | `obs` | XML part list | OBS |
 //!
 //! Part *i* goes to `upload_urls[i]` as part number *i + 1* with its exact length (the length
 //! is signed, C3-013); the storage's `ETag` is the receipt the completion lists. Cloudreve
 //! learns about the object only from the callback, which checks its size (`40055` = wrong size,
 //! final; `-1` right after completion = not visible yet, transient — the engine retries).
 
-use super::UploadFlow;
+use super::{ChunkAt, UploadFlow};
 use crate::api::models::{CallbackPolicy, CompletedPart, UploadSession};
-use crate::api::{ApiError, ChunkBody, Client};
+use crate::api::{ApiError, ChunkBody, Client, complete_multipart_xml};
 use futures_util::future::BoxFuture;
 use std::collections::BTreeMap;
 
 pub struct S3Like {
     kind: &'static str,
-    callback: CallbackPolicy,
+    /// The client callback; `None` where the storage calls Cloudreve itself.
+    callback: Option<CallbackPolicy>,
+    /// Whether the completion lists the parts (OSS's `x-oss-complete-all` does not).
+    lists_parts: bool,
+    completion_headers: &'static [(&'static str, &'static str)],
 }
 
 impl S3Like {
     pub fn s3() -> S3Like {
         S3Like {
             kind: "s3",
-            callback: CallbackPolicy::S3,
+            callback: Some(CallbackPolicy::S3),
+            lists_parts: true,
+            completion_headers: &[],
         }
     }
 
@@ -30,16 +42,50 @@ impl S3Like {
     pub fn ks3() -> S3Like {
         S3Like {
             kind: "ks3",
-            callback: CallbackPolicy::Ks3,
+            callback: Some(CallbackPolicy::Ks3),
+            ..S3Like::s3()
+        }
+    }
+
+    /// COS [S]: S3's flow; the completion must not replace an object of the same key.
+    pub fn cos() -> S3Like {
+        S3Like {
+            kind: "cos",
+            callback: Some(CallbackPolicy::Cos),
+            lists_parts: true,
+            completion_headers: &[("x-cos-forbid-overwrite", "true")],
+        }
+    }
+
+    /// OSS [S]: the storage assembles every uploaded part itself and calls Cloudreve.
+    pub fn oss() -> S3Like {
+        S3Like {
+            kind: "oss",
+            callback: None,
+            lists_parts: false,
+            completion_headers: &[
+                ("x-oss-forbid-overwrite", "true"),
+                ("x-oss-complete-all", "yes"),
+            ],
+        }
+    }
+
+    /// OBS [S]: S3's completion; OBS calls Cloudreve (the web client sends no callback).
+    pub fn obs() -> S3Like {
+        S3Like {
+            kind: "obs",
+            callback: None,
+            lists_parts: true,
+            completion_headers: &[],
         }
     }
 }
 
-fn missing(what: &str) -> ApiError {
+pub(crate) fn missing(what: &str) -> ApiError {
     ApiError::Decode {
         endpoint: "PUT /file/upload".into(),
         status: 200,
-        detail: format!("S3 session without {what}"),
+        detail: format!("upload session without {what}"),
     }
 }
 
@@ -63,9 +109,10 @@ impl UploadFlow for S3Like {
         &'a self,
         client: &'a Client,
         session: &'a UploadSession,
-        index: u64,
+        chunk: ChunkAt,
         body: ChunkBody,
     ) -> BoxFuture<'a, Result<String, ApiError>> {
+        let index = chunk.index;
         Box::pin(async move {
             let url = usize::try_from(index)
                 .ok()
@@ -90,10 +137,19 @@ impl UploadFlow for S3Like {
                 .complete_url
                 .as_deref()
                 .ok_or_else(|| missing("completeURL"))?;
+            let body = if self.lists_parts {
+                complete_multipart_xml(&completed_parts(receipts))
+            } else {
+                String::new()
+            };
             client
-                .complete_s3_upload(url, &completed_parts(receipts))
+                .complete_s3_like(url, body, self.completion_headers)
                 .await
         })
+    }
+
+    fn storage_calls_back(&self) -> bool {
+        self.callback.is_none()
     }
 
     fn confirm<'a>(
@@ -101,7 +157,12 @@ impl UploadFlow for S3Like {
         client: &'a Client,
         session: &'a UploadSession,
     ) -> BoxFuture<'a, Result<(), ApiError>> {
-        Box::pin(async move { client.upload_callback(self.callback, session).await })
+        Box::pin(async move {
+            match self.callback {
+                Some(callback) => client.upload_callback(callback, session).await,
+                None => Ok(()),
+            }
+        })
     }
 }
 
