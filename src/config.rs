@@ -89,6 +89,51 @@ pub struct Config {
     /// iTerm2 or half blocks; `off` shows none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_protocol: Option<ImageProtocol>,
+    /// `[transfers]`: how many files and chunks move at once (the CLI's flags win).
+    #[serde(default, skip_serializing_if = "TransferSettings::is_default")]
+    pub transfers: TransferSettings,
+}
+
+/// The `[transfers]` table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferSettings {
+    /// Files transferred at once by one transfer (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_at_once: Option<u16>,
+    /// Chunks of one upload in flight at once, never more than the storage policy allows
+    /// (default: what the policy allows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<u16>,
+}
+
+/// Files transferred at once when neither a flag nor `[transfers]` says.
+pub const DEFAULT_FILES_AT_ONCE: u16 = 3;
+/// The most files or chunks at once that a flag or `[transfers]` may ask for.
+pub const MAX_AT_ONCE: u16 = 64;
+
+impl TransferSettings {
+    fn is_default(&self) -> bool {
+        *self == TransferSettings::default()
+    }
+
+    pub fn files_at_once(&self) -> u16 {
+        self.files_at_once.unwrap_or(DEFAULT_FILES_AT_ONCE)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        for (key, value) in [
+            ("files_at_once", self.files_at_once),
+            ("chunks", self.chunks),
+        ] {
+            if let Some(n) = value
+                && !(1..=MAX_AT_ONCE).contains(&n)
+            {
+                bail!("{key} = {n}: it must be between 1 and {MAX_AT_ONCE}");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `image_protocol = auto|kitty|iterm|sixel|blocks|off`. An unknown value is refused when
@@ -183,6 +228,7 @@ impl Config {
                 .validate()
                 .with_context(|| format!("[share_presets.{name}]"))?;
         }
+        config.transfers.validate().context("[transfers]")?;
         Ok(config)
     }
 
@@ -232,6 +278,24 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transfer_settings_are_checked() {
+        let c = Config::parse("[transfers]\nfiles_at_once = 5\nchunks = 2\n").unwrap();
+        assert_eq!(c.transfers.files_at_once(), 5);
+        assert_eq!(c.transfers.chunks, Some(2));
+        assert_eq!(Config::parse("").unwrap().transfers.files_at_once(), 3);
+        let err = format!(
+            "{:#}",
+            Config::parse("[transfers]\nfiles_at_once = 0\n").unwrap_err()
+        );
+        assert!(
+            err.contains("[transfers]") && err.contains("files_at_once = 0"),
+            "{err}"
+        );
+        assert!(Config::parse("[transfers]\nchunks = 65\n").is_err());
+        assert!(Config::parse("[transfers]\nfiles = 2\n").is_err());
+    }
 
     #[test]
     fn image_protocol_is_checked() {

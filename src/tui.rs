@@ -72,7 +72,11 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     };
     let transfers = worker::transfers::TransferSetup {
         store: Some(store),
-        config: crate::transfer::EngineConfig::default(),
+        config: crate::transfer::EngineConfig {
+            files_at_once: usize::from(ctx.config.transfers.files_at_once()),
+            chunk_concurrency: ctx.config.transfers.chunks.map(usize::from),
+            ..crate::transfer::EngineConfig::default()
+        },
     };
     startup.share_presets = ctx.config.share_presets.clone();
     let image_setting = ctx.config.image_protocol.unwrap_or_default();

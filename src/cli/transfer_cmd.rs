@@ -53,10 +53,12 @@ pub struct TransferFlags {
     /// When the target exists.
     #[arg(long, value_enum, value_name = "CHOICE")]
     pub conflict: Option<ConflictArg>,
-    /// Files transferred at once.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-    /// Chunks of one upload in flight at once (never more than the storage policy allows).
+    /// Files transferred at once (default: `files_at_once` of `[transfers]` in config.toml,
+    /// else 3).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
+    /// Chunks of one upload in flight at once (never more than the storage policy allows;
+    /// default: `chunks` of `[transfers]` in config.toml, else what the policy allows).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub chunks: Option<u16>,
     /// Progress as JSON events, one object per line, on standard output.
@@ -114,9 +116,10 @@ pub struct ResumeArgs {
     /// Override the conflict choice recorded with the transfer.
     #[arg(long, value_enum, value_name = "CHOICE")]
     pub conflict: Option<ConflictArg>,
-    /// Files transferred at once.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
+    /// Files transferred at once (default: `files_at_once` of `[transfers]` in config.toml,
+    /// else 3).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
     /// Progress as JSON events, one object per line, on standard output.
     #[arg(long)]
     pub json: bool,
@@ -138,10 +141,17 @@ fn store(ctx: &Context) -> CheckpointStore {
     CheckpointStore::for_profile(&ctx.paths.data_dir, &ctx.profile_name)
 }
 
-fn engine(ctx: &Context, client: Client, files_at_once: u16, chunks: Option<u16>) -> Engine {
+/// An engine for one command: the flags first, then `[transfers]` of config.toml.
+fn engine(
+    ctx: &Context,
+    client: Client,
+    files_at_once: Option<u16>,
+    chunks: Option<u16>,
+) -> Engine {
+    let settings = ctx.config.transfers;
     let config = EngineConfig {
-        files_at_once: usize::from(files_at_once),
-        chunk_concurrency: chunks.map(usize::from),
+        files_at_once: usize::from(files_at_once.unwrap_or(settings.files_at_once())),
+        chunk_concurrency: chunks.or(settings.chunks).map(usize::from),
         ..EngineConfig::default()
     };
     Engine::new(client, store(ctx), config)
@@ -414,7 +424,7 @@ async fn clear(ctx: &Context, args: ClearArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     with_client(ctx, |client| async move {
-        let engine = engine(ctx, client, 1, None);
+        let engine = engine(ctx, client, Some(1), None);
         for id in ids {
             engine.clear(&id).await?;
             println!("Cleared {id}.");
