@@ -153,12 +153,12 @@ async fn folder_tree_round_trip() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        // Files keep the part file's private mode (created 0600 before any byte arrived).
-        let mode = std::fs::metadata(out.join("project/README.md"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        // The part file was private (0600) while incomplete; the finished file has the mode
+        // any new file gets here (0666 & !umask), like one curl would write.
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let probe = out.join("probe");
+        std::fs::File::create(&probe).unwrap();
+        assert_eq!(mode(&out.join("project/README.md")), mode(&probe));
     }
 }
 
