@@ -87,19 +87,15 @@ impl ChunkBody {
         }
     }
 
-    /// `prefix`, this body, then `suffix`, as one streamed body of the summed length (a
-    /// multipart form around a file, without buffering the file).
-    pub fn framed(self, prefix: Bytes, suffix: Bytes) -> ChunkBody {
-        let len = prefix.len() as u64 + self.len() + suffix.len() as u64;
-        let middle: BoxStream<'static, Result<Bytes, BoxError>> = match self.kind {
-            BodyKind::Bytes(b) => futures_util::stream::iter([Ok(b)]).boxed(),
-            BodyKind::Stream(stream, _) => stream,
-        };
-        let whole = futures_util::stream::iter([Ok(prefix)])
-            .chain(middle)
-            .chain(futures_util::stream::iter([Ok(suffix)]));
-        ChunkBody {
-            kind: BodyKind::Stream(whole.boxed(), len),
+    /// The body for reqwest and its exact length (e.g. for a multipart part whose length
+    /// must be known so the whole form gets a `Content-Length`).
+    fn into_body(self) -> (reqwest::Body, u64) {
+        match self.kind {
+            BodyKind::Bytes(b) => {
+                let len = b.len() as u64;
+                (reqwest::Body::from(b), len)
+            }
+            BodyKind::Stream(body, len) => (reqwest::Body::wrap_stream(body), len),
         }
     }
 
@@ -438,16 +434,6 @@ mod tests {
         let body = ChunkBody::bytes(&b"abcdef"[..]).skip(4);
         assert_eq!(collect(body).await, b"ef");
         assert!(pieces(&[b"ab"]).skip(5).is_empty());
-    }
-
-    #[tokio::test]
-    async fn framing_wraps_the_body() {
-        let body = pieces(&[b"12", b"345"]).framed(Bytes::from("<"), Bytes::from(">"));
-        assert_eq!(body.len(), 7);
-        assert_eq!(collect(body).await, b"<12345>");
-        let body = ChunkBody::bytes(Bytes::new()).framed(Bytes::from("["), Bytes::from("]"));
-        assert_eq!(body.len(), 2);
-        assert_eq!(collect(body).await, b"[]");
     }
 
     #[test]

@@ -655,3 +655,52 @@ async fn remote_downloads_come_from_the_node() {
         .unwrap();
     assert_eq!(bad["code"], 40071);
 }
+
+#[tokio::test]
+async fn upyun_needs_the_policy_before_the_file_and_takes_big_files() {
+    use reqwest::multipart::{Form, Part};
+    let big = 3 << 20; // above axum's default 2 MB body limit
+    let d = Drive::new(PolicyKind::Upyun, 4).await;
+    let s = d.session("big.bin", big).await;
+    let url = s["upload_urls"][0].as_str().unwrap();
+    let policy = s["upload_policy"].as_str().unwrap().to_string();
+    let cred = s["credential"].as_str().unwrap().to_string();
+    let upyun_code = |r: reqwest::Response| async move {
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        (status, v["code"].as_i64())
+    };
+
+    let not_a_form = d.http.post(url).body("policy=x").send().await.unwrap();
+    assert_eq!(
+        upyun_code(not_a_form).await,
+        (StatusCode::BAD_REQUEST, Some(400000001))
+    );
+    let file_first = Form::new()
+        .part("file", Part::bytes(vec![1; 8]).file_name("big.bin"))
+        .text("policy", policy.clone())
+        .text("authorization", cred.clone());
+    let r = d.http.post(url).multipart(file_first).send().await.unwrap();
+    assert_eq!(
+        upyun_code(r).await,
+        (StatusCode::UNAUTHORIZED, Some(401000011))
+    );
+    let no_file = Form::new()
+        .text("policy", policy.clone())
+        .text("authorization", cred.clone());
+    let r = d.http.post(url).multipart(no_file).send().await.unwrap();
+    assert_eq!(
+        upyun_code(r).await,
+        (StatusCode::BAD_REQUEST, Some(400000001))
+    );
+    assert_eq!(d.file_size("big.bin").await.1, 0);
+
+    let content: Vec<u8> = (0..big).map(|i| (i % 251) as u8).collect();
+    let whole = Form::new()
+        .text("policy", policy)
+        .text("authorization", cred)
+        .part("file", Part::bytes(content).file_name("big.bin"));
+    let r = d.http.post(url).multipart(whole).send().await.unwrap();
+    assert_eq!(upyun_code(r).await, (StatusCode::OK, Some(200)));
+    assert_eq!(d.file_size("big.bin").await.1, big);
+}

@@ -11,7 +11,6 @@
 //! Storage-side bytes live in `<data dir>/storage/<session id>/` (`part-<n>`, `object`).
 
 pub mod callback;
-mod form;
 #[cfg(test)]
 mod http_tests;
 mod node;
@@ -306,7 +305,11 @@ pub fn router(state: AppState) -> Router {
             &format!("/buckets/{BUCKET}/objects/{{key}}/uploads/{{upload_id}}/{{part}}"),
             put(qiniu::put_part),
         )
-        .route(&format!("/{BUCKET}"), post(upyun::form_upload))
+        .route(
+            &format!("/{BUCKET}"),
+            // The whole file arrives in this one form: no body limit (the policy bounds it).
+            post(upyun::form_upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .with_state(state)
 }
 

@@ -12,10 +12,9 @@
 use super::super::upload::UploadSession;
 use super::super::{AppState, Demo};
 use super::BUCKET;
-use super::form::{self, FormReader};
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartRejection};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -120,29 +119,25 @@ pub fn check_policy(
     Ok(Allowed { session_id, size })
 }
 
-/// `POST /<bucket>`.
+/// `POST /<bucket>`. The form is parsed by `multer` (through axum's `Multipart`); the route
+/// has no body limit, so only the policy's `content-length-range` bounds the file.
 pub async fn form_upload(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(boundary) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(form::boundary)
-    else {
+    let Ok(mut form) = form else {
         return upyun_error(
             StatusCode::BAD_REQUEST,
             400000001,
             "need multipart/form-data",
         );
     };
-    let mut reader = FormReader::new(body, &boundary);
-    match receive(&state, &mut reader).await {
+    match receive(&state, &mut form).await {
         Ok(r) => r,
         Err((status, code, message)) => {
-            // Read what is left so the client gets the answer instead of a reset.
-            while let Ok(Some(_)) = reader.next_part().await {}
+            // Read what is left so the client gets the answer instead of a reset (multer
+            // skips the rest of each field on its way to the next).
+            while let Ok(Some(_)) = form.next_field().await {}
             upyun_error(status, code, &message)
         }
     }
@@ -150,23 +145,47 @@ pub async fn form_upload(
 
 type Failure = (StatusCode, i64, String);
 
-fn malformed(e: String) -> Failure {
-    (StatusCode::BAD_REQUEST, 400000001, e)
+fn malformed(e: MultipartError) -> Failure {
+    (StatusCode::BAD_REQUEST, 400000001, e.body_text())
 }
 
-async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Failure> {
+/// A text field's value, refused past `limit` bytes so no field can fill the memory.
+async fn text(mut field: Field<'_>, limit: usize) -> Result<String, Failure> {
+    let mut out = Vec::new();
+    while let Some(piece) = field.chunk().await.map_err(malformed)? {
+        out.extend_from_slice(&piece);
+        if out.len() > limit {
+            return Err((
+                StatusCode::BAD_REQUEST,
+                400000001,
+                "form field too long".into(),
+            ));
+        }
+    }
+    String::from_utf8(out).map_err(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            400000001,
+            "form field is not UTF-8".into(),
+        )
+    })
+}
+
+async fn receive(state: &Demo, form: &mut Multipart) -> Result<Response, Failure> {
     let mut policy = None;
     let mut authorization = None;
-    let file_part = loop {
-        let part = reader
-            .next_part()
+    // Only fields before the file count: the file is streamed as it arrives, so the policy
+    // that allows it must already be known.
+    let file = loop {
+        let field = form
+            .next_field()
             .await
             .map_err(malformed)?
-            .ok_or_else(|| malformed("need file".into()))?;
-        match part.name.as_str() {
-            "policy" => policy = Some(reader.text(64 << 10).await.map_err(malformed)?),
-            "authorization" => authorization = Some(reader.text(4 << 10).await.map_err(malformed)?),
-            "file" => break part,
+            .ok_or_else(|| (StatusCode::BAD_REQUEST, 400000001, "need file".to_string()))?;
+        match field.name().unwrap_or_default() {
+            "policy" => policy = Some(text(field, 64 << 10).await?),
+            "authorization" => authorization = Some(text(field, 4 << 10).await?),
+            "file" => break field,
             _ => {}
         }
     };
@@ -186,8 +205,8 @@ async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Fail
     if !open {
         return Err((StatusCode::FORBIDDEN, 403000011, "policy expired".into()));
     }
-    let _ = file_part.filename;
-    let size = store_file(state, &session_id, reader, allowed.size).await?;
+    // Upyun stores under the policy's `save-key`; the part's file name is informative only.
+    let size = store_file(state, &session_id, file, allowed.size).await?;
     if size != allowed.size {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -222,11 +241,12 @@ async fn receive(state: &Demo, reader: &mut FormReader) -> Result<Response, Fail
     }
 }
 
-/// Streams the file part into the object (via a temporary file); returns its size.
+/// Streams the file field into the object (via a temporary file) chunk by chunk, as the
+/// network delivers it; returns its size.
 async fn store_file(
     state: &Demo,
     session_id: &str,
-    reader: &mut FormReader,
+    mut field: Field<'_>,
     limit: u64,
 ) -> Result<u64, Failure> {
     use tokio::io::AsyncWriteExt;
@@ -236,7 +256,7 @@ async fn store_file(
     let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
     let mut size = 0u64;
     let written: Result<(), Failure> = async {
-        while let Some(piece) = reader.chunk().await.map_err(malformed)? {
+        while let Some(piece) = field.chunk().await.map_err(malformed)? {
             size += piece.len() as u64;
             if size > limit {
                 return Err((
