@@ -1182,7 +1182,7 @@ async fn select_download_files(
         return Err(ApiErr::new(404, "Task not in processing state"));
     }
     let choices: Vec<(u64, bool)> = body.files.iter().map(|f| (f.index, f.download)).collect();
-    downloader::apply_selection(&mut task.props, &choices).map_err(|e| ApiErr::param(e))?;
+    downloader::apply_selection(&mut task.props, &choices).map_err(ApiErr::param)?;
     task.updated_at = Utc::now();
     ok_empty()
 }
