@@ -1673,3 +1673,110 @@ async fn file_events_deliver_changes_made_by_other_clients() {
         (ChangeKind::Rename, "/new.txt", "/renamed.txt")
     );
 }
+
+/// §7.9, C2-426…C2-428: a saved share is a folder in my files carrying the share's URI; it is
+/// also listed, flat and by id, in `cloudreve://shared_with_me` until it leaves my files.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_share_is_listed_in_shared_with_me_until_trashed() {
+    let server = seeded_server().await;
+    let client = demo_client(&server.base_url()).await;
+    let shared_with_me = CrUri::root(FileSystem::SharedWithMe);
+    let before = client
+        .list(&shared_with_me, &ListQuery::default())
+        .await
+        .expect("list shared_with_me");
+    assert!(before.files.is_empty());
+    let link = client
+        .create_share(&ShareRequest {
+            uri: my(&["Documents", "Projects"]).to_string(),
+            ..Default::default()
+        })
+        .await
+        .expect("share");
+    let share = share_link_to_uri(&link).expect("link");
+    let owner = client.me().await.expect("me").id;
+    let metadata = BTreeMap::from([
+        (meta::SHARED_REDIRECT.to_string(), share.to_string()),
+        (meta::SHARED_OWNER.to_string(), owner.clone()),
+    ]);
+    // Saved below a subfolder: the list is flat, whatever the shortcut's place.
+    let created = client
+        .create(
+            &my(&["Documents", "Saved tunes"]),
+            FileKind::Folder,
+            &metadata,
+            true,
+        )
+        .await
+        .expect("save the shortcut");
+    assert!(created.metadata.is_empty(), "create answers metadata null");
+
+    let listed = client
+        .list(&shared_with_me, &ListQuery::default())
+        .await
+        .expect("list shared_with_me");
+    assert_eq!(listed.files.len(), 1, "{:?}", listed.files);
+    let shortcut = &listed.files[0];
+    assert_eq!(shortcut.name, "Saved tunes");
+    assert_eq!(shortcut.id, created.id);
+    assert!(shortcut.is_folder());
+    assert_eq!(
+        shortcut.path,
+        format!("cloudreve://shared_with_me/{}", created.id)
+    );
+    assert_eq!(shortcut.metadata, metadata);
+    assert_eq!(shortcut.shared_redirect(), Some(share.to_string().as_str()));
+    let caps = shortcut.capability.as_ref().expect("capability").flags();
+    assert_eq!(caps, vec![7, 9, 23], "the shared_with_me bits (gAKA)");
+    let parent = listed.parent.as_ref().expect("the listed root");
+    assert_eq!(parent.path, "cloudreve://shared_with_me");
+    assert!(listed.storage_policy.is_some());
+    assert_eq!(
+        listed.props.capability.as_ref().map(|c| c.flags()),
+        Some(vec![7, 9, 23])
+    );
+
+    // The shortcut is an ordinary folder of my files, too.
+    assert!(
+        names_in(&client, &my(&["Documents"]))
+            .await
+            .contains(&"Saved tunes".to_string())
+    );
+    // Its share opens from the redirect.
+    let opened = client
+        .list(&share, &ListQuery::default())
+        .await
+        .expect("the share lists");
+    assert!(!opened.files.is_empty());
+    // The flat list cannot be entered, and it cannot delete (no bit 14/16).
+    let below = client
+        .list(
+            &CrUri::parse(&shortcut.path).unwrap(),
+            &ListQuery::default(),
+        )
+        .await
+        .expect_err("nothing below the root");
+    assert_eq!(below.code(), Some(codes::PATH_NOT_EXIST), "{below:?}");
+    assert!(
+        client
+            .delete(
+                &[CrUri::parse(&shortcut.path).unwrap()],
+                DeleteOptions::default()
+            )
+            .await
+            .is_err()
+    );
+    // Trashing the folder in my files removes it from the list.
+    client
+        .delete(
+            &[my(&["Documents", "Saved tunes"])],
+            DeleteOptions::default(),
+        )
+        .await
+        .expect("trash the shortcut");
+    let after = client
+        .list(&shared_with_me, &ListQuery::default())
+        .await
+        .expect("list shared_with_me");
+    assert!(after.files.is_empty(), "{:?}", after.files);
+}

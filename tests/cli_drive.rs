@@ -191,6 +191,58 @@ async fn share_from_preset_is_read_back_and_browsed_anonymously() {
     );
 }
 
+/// The owner's view of a protected share needs its password (40069 without it): the edit
+/// finds it in the owner's share list, keeps it, and keeps the link.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_protected_share_is_edited() {
+    let env = Env::signed_in().await;
+    let made = env.json(&[
+        "share",
+        "create",
+        "/Documents",
+        "--password",
+        "secret42",
+        "--expire",
+        "1h",
+        "--json",
+    ]);
+    let id = made["id"].as_str().expect("share id").to_string();
+    let url = made["url"].as_str().expect("url").to_string();
+    let edited = env.json(&[
+        "share",
+        "edit",
+        &id,
+        "--expire",
+        "3d",
+        "--downloads",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(edited["id"], id.as_str());
+    let link = edited["url"].as_str().expect("url");
+    assert_eq!(
+        share_link_to_uri(link).expect("link"),
+        share_link_to_uri(&url).expect("link"),
+        "the same link, password included"
+    );
+    let shares = env.json(&["share", "list", "--json"]);
+    let share = shares
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .expect("still listed");
+    assert_eq!(share["password"], "secret42");
+    assert_eq!(share["remain_downloads"], 2);
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(share["expires"].as_str().unwrap()).expect("expiry");
+    let left = expires.timestamp() - chrono::Utc::now().timestamp();
+    assert!(
+        (2 * 86_400..=3 * 86_400).contains(&left),
+        "about three days left, not one hour: {left}s"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn share_qr_code_is_printed() {
     let env = Env::signed_in().await;

@@ -6,7 +6,7 @@ mod common;
 
 use common::{demo_client, fetch, my, seeded_server};
 use reve::api::models::MetadataPatch;
-use reve::api::uri::CrUri;
+use reve::api::uri::{CrUri, FileSystem};
 use reve::api::{Client, InfoOptions, ShareInfoQuery};
 use reve::app::command::{Command, RequestId};
 use reve::app::drive::{DriveAnswer, DriveJob, FileDetails};
@@ -376,13 +376,29 @@ async fn save_from_a_share_into_my_files() {
         .await,
         Ok(DriveAnswer::Done)
     );
-    // Real servers list it under shared_with_me (§7.9); the demo keeps no such list, so
-    // read the shortcut itself.
-    let shortcut = client
-        .file_info(&my(&["Projects"]), InfoOptions::default())
-        .await
+    // It is listed in "shared with me" (§7.9), through the ordinary listing of a pane, as an
+    // entry that opens the share instead of a folder.
+    w.commands
+        .send(Command::List {
+            req: RequestId(998),
+            source: reve::app::source::Source::Remote(CrUri::root(FileSystem::SharedWithMe)),
+            sort: Default::default(),
+        })
         .unwrap();
-    let redirect = shortcut.shared_redirect().expect("a share shortcut");
+    let page = loop {
+        match w.events.recv().await.unwrap() {
+            WorkerEvent::Page { page, .. } if page.last => break page,
+            WorkerEvent::ListFailed { failure, .. } => panic!("{failure:?}"),
+            _ => {}
+        }
+    };
+    assert_eq!(page.entries.len(), 1, "{:?}", page.entries);
+    let entry = &page.entries[0];
+    assert_eq!(entry.name(), "Projects");
+    let redirect = entry
+        .extra()
+        .and_then(|x| x.redirect.as_deref())
+        .expect("a share shortcut");
     assert_eq!(CrUri::parse(redirect).unwrap(), share);
     // Saving again finds the names taken and overwrites nothing.
     let again = w

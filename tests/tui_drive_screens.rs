@@ -360,6 +360,12 @@ fn drive_search_results() {
                     "sunset.png",
                     3_400_000,
                 ),
+                // Deep folders keep their end when cut.
+                found(
+                    "cloudreve://my/Documents/Projects/reve/work%20log.md",
+                    "work log.md",
+                    12_000,
+                ),
             ],
         );
         state

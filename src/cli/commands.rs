@@ -4,7 +4,7 @@
 use super::args::*;
 use super::context::{Context, SignedInClient};
 use super::output::{Table, human_size, print_json};
-use crate::api::models::{File, FileKind, Share, ShareRequest};
+use crate::api::models::{File, FileKind, Share};
 use crate::api::uri::{CrUri, FileSystem};
 use crate::api::{
     ApiError, Client, ClientConfig, DeleteOptions, InfoOptions, ListQuery, LoginOutcome,
@@ -539,61 +539,7 @@ pub async fn share(ctx: &Context, cmd: ShareCommand) -> anyhow::Result<()> {
             })
             .await
         }
-        ShareCommand::Edit(args) => {
-            with_client(ctx, |client| async move {
-                // Editing replaces every option, so start from the share as it is now.
-                let current = client
-                    .share_info(
-                        &args.id,
-                        &crate::api::ShareInfoQuery {
-                            owner_extended: true,
-                            ..Default::default()
-                        },
-                    )
-                    .await?;
-                let keep_expire = current
-                    .expires
-                    .map(|e| (e.timestamp() - chrono::Utc::now().timestamp()).max(1) as u64);
-                let expire = match args.expire.as_deref() {
-                    Some("never") => None,
-                    Some(d) => Some(parse_duration(d)?),
-                    None => keep_expire,
-                };
-                let downloads = match args.downloads {
-                    Some(0) => None,
-                    Some(n) => Some(u64::from(n)),
-                    None => current.remain_downloads.map(|n| n.max(1) as u64),
-                };
-                // `source_uri` names the folder holding the shared item (C2-394).
-                let uri = current
-                    .source_uri
-                    .as_deref()
-                    .and_then(|u| CrUri::parse(u).ok())
-                    .map(|folder| folder.join(&current.name).to_string())
-                    .context("the server did not say which item this share points at")?;
-                let link = client
-                    .edit_share(
-                        &args.id,
-                        &ShareRequest {
-                            uri,
-                            is_private: current.is_private,
-                            downloads,
-                            expire,
-                            share_view: current.share_view,
-                            show_readme: current.show_readme,
-                            ..Default::default()
-                        },
-                    )
-                    .await?;
-                if args.json {
-                    print_json(&json!({"id": args.id, "url": link}));
-                } else {
-                    println!("{}", sanitize(&link));
-                }
-                Ok(())
-            })
-            .await
-        }
+        ShareCommand::Edit(args) => super::drive_cmd::share_edit(ctx, args).await,
         ShareCommand::Browse(args) => super::drive_cmd::share_browse(ctx, args).await,
         ShareCommand::Rm(args) => {
             with_client(ctx, |client| async move {

@@ -4,7 +4,9 @@
 //! The logic lives in `crate::drive` (shared with the TUI); this file parses, calls and prints.
 //! Every server string goes through `Table`, `print_json` or `sanitize`.
 
-use super::args::{JsonFlag, ShareCreateArgs, TaskCategory as CategoryArg, TasksArgs};
+use super::args::{
+    JsonFlag, ShareCreateArgs, ShareEditArgs, TaskCategory as CategoryArg, TasksArgs,
+};
 use super::commands::{parse_duration, short_time, uri, uris, with_client};
 use super::context::Context;
 use super::output::{Table, human_size, print_json};
@@ -16,6 +18,7 @@ use crate::drive::meta;
 use crate::drive::share::{
     OpenedShare, Protection, ShareOptions, ShareOverrides, link_parts, link_server, open_link,
 };
+use crate::drive::share_edit;
 use crate::drive::tasks::{self as task_logic, TaskFamily};
 use crate::text::sanitize;
 use anyhow::{Context as _, anyhow, bail};
@@ -838,6 +841,43 @@ fn qr_text(text: &str, on_terminal: bool) -> anyhow::Result<String> {
     };
     // The URL is server data; a QR code is pixels, but keep what it encodes printable too.
     Ok(crate::qr::render(&sanitize(text), style)?)
+}
+
+/// `reve share edit`: the options not given stay as they are. The owner's view of a
+/// protected share needs its password, which `share_edit::owned_share` finds.
+pub async fn share_edit(ctx: &Context, args: ShareEditArgs) -> anyhow::Result<()> {
+    with_client(ctx, |client| async move {
+        let current = share_edit::owned_share(&client, &args.id, None).await?;
+        let expire = match args.expire.as_deref() {
+            Some("never") => None,
+            Some(d) => Some(parse_duration(d)?),
+            None => share_edit::seconds_left(&current, chrono::Utc::now()),
+        };
+        let downloads = match args.downloads {
+            Some(0) => None,
+            Some(n) => Some(u64::from(n)),
+            None => current.remain_downloads.map(|n| n.max(1) as u64),
+        };
+        let changes = share_edit::ShareChanges {
+            password: None,
+            expire,
+            downloads,
+        };
+        let edited = share_edit::apply(&client, &args.id, &current, &changes)
+            .await
+            .map_err(|e| match e {
+                // Kept as an API error, so that its code and correlation id are printed.
+                share_edit::EditError::Api(api) => anyhow::Error::from(api),
+                other => anyhow::Error::from(other),
+            })?;
+        if args.json {
+            print_json(&json!({"id": args.id, "url": edited.url}));
+        } else {
+            println!("{}", sanitize(&edited.url));
+        }
+        Ok(())
+    })
+    .await
 }
 
 pub async fn share_create(ctx: &Context, args: ShareCreateArgs) -> anyhow::Result<()> {

@@ -5,4 +5,5 @@
 pub mod meta;
 pub mod search;
 pub mod share;
+pub mod share_edit;
 pub mod tasks;

@@ -5,6 +5,7 @@ mod dialogs;
 mod drive_popups;
 mod help;
 pub mod image;
+mod pane_location;
 mod panel;
 mod panes;
 mod relocate;

@@ -1,10 +1,11 @@
 //! The two panes: border and title, column header, rows, filter line. Only the visible rows
 //! are touched, so a folder of 100,000 entries costs what a folder of 50 does.
 
-use super::{text, theme};
+use super::{pane_location, text, theme};
 use crate::app::entry::Entry;
 use crate::app::layout::{self, BrowserLayout};
 use crate::app::pane::Pane;
+use crate::app::source::Source;
 use crate::app::state::State;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -46,7 +47,8 @@ fn draw_pane(frame: &mut Frame, area: Rect, state: &State, i: usize) {
     frame.render_widget(block, area);
     let editing = state.filter_editing && focused;
     let parts = layout::pane(area, state.filter_line_shown(i));
-    let columns = Columns::for_width(parts.inner.width as usize);
+    let searching = matches!(&pane.source, Source::Remote(uri) if uri.is_search());
+    let columns = Columns::for_pane(parts.inner.width as usize, searching);
     let buf = frame.buffer_mut();
     if let Some(header) = parts.header {
         draw_header(buf, header, columns);
@@ -114,6 +116,8 @@ struct Columns {
     size: bool,
     /// Width of the modified column (0: not shown).
     time: usize,
+    /// Width of the folder column of search results (0: not shown).
+    folder: usize,
 }
 
 impl Columns {
@@ -128,7 +132,31 @@ impl Columns {
         Columns {
             size: inner >= SIZE_FROM_WIDTH,
             time,
+            folder: 0,
         }
+    }
+
+    /// Search results add the folder each item is in, at the cost of the date first.
+    fn for_pane(inner: usize, searching: bool) -> Columns {
+        let mut columns = Columns::for_width(inner);
+        if searching {
+            let size = if columns.size { SIZE_COLUMN + 1 } else { 0 };
+            let rest = inner.saturating_sub(1 + size);
+            let (folder, keep_date) = pane_location::folder_width(rest, columns.time);
+            if folder > 0 {
+                columns.folder = folder;
+                if !keep_date {
+                    columns.time = 0;
+                }
+            }
+        }
+        columns
+    }
+
+    /// The first cell of the folder column, after the mark, the name and the size.
+    fn folder_start(self, inner: usize) -> usize {
+        let size = if self.size { SIZE_COLUMN + 1 } else { 0 };
+        1 + self.name_width(inner) + size + 1
     }
 
     /// Cells left for the name (one column of padding before each extra column, one for the
@@ -141,6 +169,9 @@ impl Columns {
         if self.time > 0 {
             used += self.time + 1;
         }
+        if self.folder > 0 {
+            used += self.folder + 1;
+        }
         inner.saturating_sub(used)
     }
 }
@@ -150,6 +181,7 @@ fn draw_header(buf: &mut Buffer, area: Rect, columns: Columns) {
         " ",
         "Name",
         columns.size.then_some("Size"),
+        (columns.folder > 0).then_some("Folder"),
         (columns.time > 0).then_some("Modified"),
         columns,
         area.width as usize,
@@ -180,10 +212,14 @@ fn draw_rows(
         time.truncate(columns.time);
         let mark = if entry.is_selected() { "+" } else { " " };
         let name = display_name(entry);
+        let folder = pane_location::parent_folder(entry)
+            .map(|f| pane_location::fit_folder(&f, columns.folder))
+            .unwrap_or_default();
         let text = compose(
             mark,
             &name,
             columns.size.then_some(size.as_str()),
+            (columns.folder > 0).then_some(folder.as_str()),
             (columns.time > 0).then_some(time.as_str()),
             columns,
             area.width as usize,
@@ -197,6 +233,12 @@ fn draw_rows(
             area.width as usize,
             style,
         );
+        // The folder of a search result is dimmed: the name is what was searched for.
+        if columns.folder > 0 {
+            let x = area.x as usize + columns.folder_start(area.width as usize);
+            let cells = Rect::new(x as u16, area.y + line, columns.folder as u16, 1);
+            buf.set_style(cells.intersection(area), style.patch(theme::dim()));
+        }
     }
 }
 
@@ -224,11 +266,12 @@ fn row_style(entry: &Entry, is_cursor: bool, focused: bool) -> Style {
     }
 }
 
-/// `mark name…   size  modified`, laid out to exactly `width` cells.
+/// `mark name…   size  [folder]  modified`, laid out to exactly `width` cells.
 fn compose(
     mark: &str,
     name: &str,
     size: Option<&str>,
+    folder: Option<&str>,
     time: Option<&str>,
     columns: Columns,
     width: usize,
@@ -239,6 +282,10 @@ fn compose(
     if let Some(size) = size {
         out.push(' ');
         out.push_str(&text::pad_left(size, SIZE_COLUMN));
+    }
+    if let Some(folder) = folder {
+        out.push(' ');
+        out.push_str(&text::pad(folder, columns.folder));
     }
     if let Some(time) = time {
         out.push(' ');

@@ -3,12 +3,13 @@
 
 use super::Events;
 use super::convert::failure;
-use crate::api::models::{FileSelection, ShareRequest, TaskProgressMap};
+use crate::api::models::{FileSelection, TaskProgressMap};
 use crate::api::uri::CrUri;
-use crate::api::{ApiError, Client, ShareInfoQuery, ShareListQuery};
+use crate::api::{ApiError, Client, ShareListQuery};
 use crate::app::command::{RequestId, TaskPageRequest};
 use crate::app::msg::{Failure, TaskListPage, WorkerEvent};
 use crate::app::panel_shares::{ExpiryChange, ShareEdit};
+use crate::drive::share_edit::{self, EditError};
 
 /// Tasks per page of `GET /workflow` (the server takes 10–100).
 pub const TASK_PAGE_SIZE: u32 = 50;
@@ -111,70 +112,37 @@ pub async fn edit_share(client: Client, req: RequestId, edit: ShareEdit, events:
     send_result(&events, req, result);
 }
 
-/// Editing replaces every option (§7.3), so it starts from the share as it is now. The
-/// server never changes a share's password on edit (C2-419, C2-420): a new password, or
-/// none, takes a new link with the same options, and the old one is revoked after it.
+/// The edit itself is `drive::share_edit`'s, shared with `reve share edit`; the panel knows
+/// the current password from the share list it shows.
 async fn apply_edit(client: &Client, edit: &ShareEdit) -> Result<(String, bool), Failure> {
-    let current = client
-        .share_info(
-            &edit.id,
-            &ShareInfoQuery {
-                password: edit.current_password.clone(),
-                owner_extended: true,
-                count_views: false,
-            },
-        )
+    let current = share_edit::owned_share(client, &edit.id, edit.current_password.as_deref())
         .await
         .map_err(|e| failure(&e))?;
-    // `source_uri` names the folder holding the shared item (C2-394).
-    let uri = current
-        .source_uri
-        .as_deref()
-        .and_then(|u| CrUri::parse(u).ok())
-        .map(|folder| folder.join(&current.name).to_string())
-        .ok_or_else(|| Failure::msg("The server did not say which item this share points at"))?;
     let expire = match edit.expire {
-        ExpiryChange::Keep => current
-            .expires
-            .map(|e| (e.timestamp() - chrono::Utc::now().timestamp()).max(1) as u64),
+        ExpiryChange::Keep => share_edit::seconds_left(&current, chrono::Utc::now()),
         ExpiryChange::Never => None,
-        ExpiryChange::In(seconds) => Some(seconds.max(1)),
+        ExpiryChange::In(seconds) => Some(seconds),
     };
-    let mut request = ShareRequest {
-        uri,
-        is_private: current.is_private,
-        password: None,
-        downloads: edit.downloads.filter(|n| *n > 0),
+    let changes = share_edit::ShareChanges {
+        password: edit.password.clone(),
         expire,
-        share_view: current.share_view,
-        show_readme: current.show_readme,
+        downloads: edit.downloads,
     };
-    match &edit.password {
-        None => {
-            let url = client
-                .edit_share(&edit.id, &request)
-                .await
-                .map_err(|e| failure(&e))?;
-            Ok((url, false))
-        }
-        Some(password) => {
-            request.is_private = password.is_some();
-            request.password = password.clone();
-            let url = client
-                .create_share(&request)
-                .await
-                .map_err(|e| failure(&e))?;
-            client.delete_share(&edit.id).await.map_err(|e| {
-                let mut f = failure(&e);
+    share_edit::apply(client, &edit.id, &current, &changes)
+        .await
+        .map(|e| (e.url, e.replaced))
+        .map_err(|e| match e {
+            EditError::Api(api) => failure(&api),
+            EditError::NoSource => Failure::msg(e.to_string()),
+            EditError::NotRevoked { url, error } => {
+                let mut f = failure(&error);
                 f.message = format!(
                     "The new link {url} was made, but the old one could not be revoked: {}",
                     f.message
                 );
                 f
-            })?;
-            Ok((url, true))
-        }
-    }
+            }
+        })
 }
 
 pub async fn revoke_share(client: Client, req: RequestId, id: String, events: Events) {

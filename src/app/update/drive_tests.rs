@@ -784,3 +784,31 @@ fn a_popup_closed_before_its_answer_ignores_it() {
     assert!(state.modal.is_none());
     assert!(!state.is_busy());
 }
+
+#[test]
+fn a_shortcut_in_shared_with_me_opens_its_share() {
+    use crate::api::uri::FileSystem;
+    use crate::app::entry::EntryExtra;
+    let mut state = state();
+    press(&mut state, "o s");
+    let shared_with_me = Source::Remote(CrUri::root(FileSystem::SharedWithMe));
+    assert_eq!(state.panes[0].source, shared_with_me);
+    let share = CrUri::share("Ab12", Some("pw"));
+    // As the worker converts C2-427: filed under its id, pointing at the share.
+    let shortcut = Entry::folder("Holiday photos", 0).with_extra(EntryExtra {
+        uri_name: Some("7BXHD".into()),
+        redirect: Some(share.to_string().into()),
+        ..EntryExtra::default()
+    });
+    page(&mut state, 0, vec![shortcut]);
+    assert_eq!(state.panes[0].listing.row_of("Holiday photos"), Some(0));
+    cursor_on(&mut state, "Holiday photos");
+    let commands = press(&mut state, "enter");
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::List { source: Source::Remote(u), .. } if u == &share)),
+        "Enter lists the share: {commands:?}"
+    );
+    assert_eq!(state.panes[0].source, Source::Remote(share));
+}

@@ -7,6 +7,7 @@
 use super::super::AppState;
 use super::super::auth::MaybeUser;
 use super::super::http::{ApiErr, ApiResult, Q, lenient, ok};
+use super::super::ids::{self, Kind};
 use super::super::store::{
     CAP_MY, CAP_SHARE, CAP_SHARED_WITH_ME, CAP_TRASH, FileJsonOpts, Store, ZERO_TIME,
 };
@@ -20,6 +21,9 @@ use crate::api::uri::{CrUri, FileSystem};
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+
+/// The metadata key that makes a file a saved share shortcut (§7.9).
+const META_SHARED_REDIRECT: &str = "sys:shared_redirect";
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ListQuery {
@@ -118,7 +122,7 @@ impl Store {
         query: &ListQuery,
     ) -> Result<Value, ApiErr> {
         if uri.fs == FileSystem::SharedWithMe {
-            return self.list_shared_with_me(viewer, query);
+            return self.list_shared_with_me(viewer, uri, query);
         }
         let at = self.locate(viewer, uri, &[cap::LIST])?;
         let search = SearchParams::from_query(&uri.query)?;
@@ -365,25 +369,87 @@ impl Store {
         })
     }
 
-    /// `cloudreve://shared_with_me`: saved share shortcuts are not kept by this server, so
-    /// the root is listed empty.
-    fn list_shared_with_me(&self, viewer: Option<u64>, query: &ListQuery) -> Result<Value, ApiErr> {
+    /// `cloudreve://shared_with_me`: a flat list of the viewer's saved share shortcuts —
+    /// their files in `my` that carry `sys:shared_redirect` (§7.9, C2-427), each addressed by
+    /// its id. The listing's parent is the viewer's root folder (C2-212); below the root
+    /// there is nothing to enter, as in Cloudreve's flat navigator.
+    fn list_shared_with_me(
+        &self,
+        viewer: Option<u64>,
+        uri: &CrUri,
+        query: &ListQuery,
+    ) -> Result<Value, ApiErr> {
         check_capabilities(&FileSystem::SharedWithMe, &[cap::LIST])?;
-        viewer.ok_or_else(FsErr::login_required)?;
+        let viewer = viewer.ok_or_else(FsErr::login_required)?;
+        let root = self
+            .user(viewer)
+            .map(|u| u.root)
+            .ok_or_else(FsErr::login_required)?;
+        if !uri.segments.is_empty() {
+            return Err(ApiErr::path_not_exist());
+        }
         let mut view = ExplorerView::default_my();
         let page_size = view.apply_query(
             query.page_size,
             query.order_by.as_deref(),
             query.order_direction.as_deref(),
         );
+        let cursor = match query.next_page_token.as_deref().filter(|t| !t.is_empty()) {
+            Some(t) => Some(Cursor::decode(t).ok_or_else(|| ApiErr::new(-1, ""))?),
+            None => None,
+        };
+        let entries = self
+            .shortcuts_of(viewer)
+            .into_iter()
+            .filter_map(|id| self.entry_of(id))
+            .collect();
+        let page = paginate(
+            entries,
+            OrderKey::parse(&view.order),
+            view.order_direction == "desc",
+            page_size as usize,
+            cursor.as_ref(),
+            false,
+        );
+        let files: Vec<Value> = page
+            .items
+            .iter()
+            .map(|e| {
+                let mut at = CrUri::root(FileSystem::SharedWithMe);
+                at.segments.push(ids::encode(Kind::File, e.id));
+                self.file_at(e.id, Some(viewer), at, false)
+            })
+            .collect();
+        let mut parent = self.file_at(
+            root,
+            Some(viewer),
+            CrUri::root(FileSystem::SharedWithMe),
+            true,
+        );
+        // This root is written without the trailing slash of `cloudreve://my/` (C2-212).
+        if let Some(p) = parent.get_mut("path") {
+            *p = json!(CrUri::root(FileSystem::SharedWithMe).to_string());
+        }
         Ok(json!({
-            "files": [],
-            "parent": zero_parent(),
-            "pagination": cursor_pagination(page_size, None),
+            "files": files,
+            "parent": parent,
+            "pagination": cursor_pagination(page_size, page.next.map(|c| c.encode())),
             "props": props(&FileSystem::SharedWithMe, false),
             "context_hint": uuid::Uuid::new_v4().to_string(),
             "mixed_type": false,
+            "storage_policy": storage_policy_json(self.policy),
             "view": view.to_value(),
         }))
+    }
+
+    /// The viewer's share shortcuts: files of their `my` (not the trash) with a
+    /// `sys:shared_redirect`, wherever they were created.
+    fn shortcuts_of(&self, viewer: u64) -> Vec<u64> {
+        self.files
+            .iter()
+            .filter(|(_, n)| n.owner == viewer && n.metadata.contains_key(META_SHARED_REDIRECT))
+            .map(|(id, _)| *id)
+            .filter(|id| self.fs_of(*id) == Some(FileSystem::My))
+            .collect()
     }
 }
