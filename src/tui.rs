@@ -102,8 +102,9 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         shutdown: Box::pin(termination_signal()),
         clipboard: Box::new(osc52_copy),
     };
-    let mut printer = ui::image::ViuerPrinter { protocol };
-    let result = event_loop_with_images(&mut terminal, State::new(startup), io, &mut printer).await;
+    let mut printer = ui::image::terminal_printer(protocol);
+    let result =
+        event_loop_with_images(&mut terminal, State::new(startup), io, printer.as_mut()).await;
     if terminal.show_cursor().is_err() {
         // The terminal is gone (SIGHUP): ratatui's drop would retry and report the failure
         // on stderr, which is gone too and panics. Nothing is left to clean up on it.

@@ -5,6 +5,9 @@
 //! (viuer's kitty probe reads the terminal's answer from stdin). Printing goes through
 //! [`ImagePrinter`] so tests record the calls instead of writing escape sequences.
 
+pub mod da1;
+pub mod sixel;
+
 use super::settings::Placement;
 use crate::config::ImageProtocol;
 use image::DynamicImage;
@@ -16,6 +19,8 @@ use std::io::Write as _;
 pub enum Protocol {
     Kitty,
     Iterm,
+    /// DEC sixel graphics, encoded by [`sixel`] (no libsixel needed).
+    Sixel,
     /// Coloured half blocks: works everywhere, also inside tmux.
     Blocks,
     /// No pictures (`image_protocol = "off"`).
@@ -55,28 +60,39 @@ impl Terminal {
 /// graphics sequences in tmux's passthrough, so tmux would swallow them. `kitty_probe` asks
 /// the terminal; it runs for `kitty` (viuer prints kitty graphics only after a successful
 /// probe, which must happen now, before the input reader owns stdin) and for `auto` in a
-/// terminal that names itself kitty-capable. Sixel is not built in (viuer without its `sixel`
-/// feature): blocks instead.
+/// terminal that names itself kitty-capable. `device_attributes` asks the terminal for its
+/// primary device attributes (the raw answer, empty without one; see [`da1`]); it runs for
+/// `auto` outside tmux when neither iTerm2 nor kitty graphics were found, and an answer that
+/// lists sixel means sixel. A named `sixel` is used without asking.
 pub fn decide(
     setting: ImageProtocol,
     terminal: Terminal,
     kitty_probe: impl FnOnce() -> bool,
+    device_attributes: impl FnOnce() -> Vec<u8>,
 ) -> Protocol {
-    let kitty_or_blocks = |probe: bool| {
-        if probe && kitty_probe() {
-            Protocol::Kitty
-        } else {
-            Protocol::Blocks
-        }
-    };
     match setting {
         ImageProtocol::Off => Protocol::Off,
-        ImageProtocol::Blocks | ImageProtocol::Sixel => Protocol::Blocks,
-        ImageProtocol::Kitty => kitty_or_blocks(true),
+        ImageProtocol::Blocks => Protocol::Blocks,
+        ImageProtocol::Sixel => Protocol::Sixel,
         ImageProtocol::Iterm => Protocol::Iterm,
+        ImageProtocol::Kitty => {
+            if kitty_probe() {
+                Protocol::Kitty
+            } else {
+                Protocol::Blocks
+            }
+        }
         ImageProtocol::Auto if terminal.in_tmux => Protocol::Blocks,
         ImageProtocol::Auto if terminal.iterm => Protocol::Iterm,
-        ImageProtocol::Auto => kitty_or_blocks(terminal.kitty_like),
+        ImageProtocol::Auto => {
+            if terminal.kitty_like && kitty_probe() {
+                Protocol::Kitty
+            } else if da1::advertises_sixel(&device_attributes()) {
+                Protocol::Sixel
+            } else {
+                Protocol::Blocks
+            }
+        }
     }
 }
 
@@ -84,12 +100,12 @@ pub fn decide(
 /// reads stdin.
 pub fn detect(setting: ImageProtocol) -> Protocol {
     let terminal = Terminal::from_env(|k| std::env::var(k).ok());
-    let protocol = decide(setting, terminal, || {
-        viuer::get_kitty_support() != viuer::KittySupport::None
-    });
-    if setting == ImageProtocol::Sixel {
-        tracing::info!("image_protocol = sixel: not built in, using half blocks");
-    }
+    let protocol = decide(
+        setting,
+        terminal,
+        || viuer::get_kitty_support() != viuer::KittySupport::None,
+        da1::ask_terminal,
+    );
     tracing::info!("pictures: {protocol:?} (image_protocol = {setting:?}, {terminal:?})");
     protocol
 }
@@ -100,7 +116,28 @@ pub trait ImagePrinter: Send {
     fn erase(&mut self, area: Rect) -> std::io::Result<()>;
 }
 
-/// Prints with viuer straight to the terminal.
+/// The printer for `protocol` on the real terminal.
+pub fn terminal_printer(protocol: Protocol) -> Box<dyn ImagePrinter> {
+    match protocol {
+        Protocol::Sixel => Box::new(sixel::SixelPrinter::stdout()),
+        _ => Box::new(ViuerPrinter { protocol }),
+    }
+}
+
+/// Blanks over `area`: text replaces half blocks and sixel pixels alike.
+fn write_blanks(out: &mut impl std::io::Write, area: Rect) -> std::io::Result<()> {
+    let blank = " ".repeat(area.width as usize);
+    for row in 0..area.height {
+        crossterm::queue!(
+            out,
+            crossterm::cursor::MoveTo(area.x, area.y + row),
+            crossterm::style::Print(&blank)
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints with viuer straight to the terminal (kitty, iTerm2, half blocks).
 pub struct ViuerPrinter {
     pub protocol: Protocol,
 }
@@ -133,14 +170,7 @@ impl ImagePrinter for ViuerPrinter {
             // Delete every placement and its data (kitty graphics protocol, `a=d,d=A`).
             out.write_all(b"\x1b_Ga=d,d=A\x1b\\")?;
         }
-        let blank = " ".repeat(area.width as usize);
-        for row in 0..area.height {
-            crossterm::queue!(
-                out,
-                crossterm::cursor::MoveTo(area.x, area.y + row),
-                crossterm::style::Print(&blank)
-            )?;
-        }
+        write_blanks(&mut out, area)?;
         out.flush()
     }
 }
@@ -216,23 +246,34 @@ mod tests {
         Terminal::from_env(move |k| pairs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()))
     }
 
+    /// The device attributes "answer" of a terminal that must not be asked.
+    fn not_asked() -> Vec<u8> {
+        panic!("device attributes asked")
+    }
+
+    const SIXEL_ANSWER: &[u8] = b"\x1b[?62;4;22c";
+    const NO_SIXEL_ANSWER: &[u8] = b"\x1b[?62;22c";
+
     #[test]
     fn auto_picks_by_terminal_and_tmux_means_blocks() {
         let kitty = env(&[("TERM", "xterm-kitty")]);
-        assert_eq!(decide(ImageProtocol::Auto, kitty, || true), Protocol::Kitty);
         assert_eq!(
-            decide(ImageProtocol::Auto, kitty, || false),
+            decide(ImageProtocol::Auto, kitty, || true, not_asked),
+            Protocol::Kitty
+        );
+        assert_eq!(
+            decide(ImageProtocol::Auto, kitty, || false, Vec::new),
             Protocol::Blocks
         );
-        // A terminal that does not say what it is is not probed.
+        // A terminal that does not say what it is gets no kitty probe.
         let plain = env(&[("TERM", "xterm-256color")]);
         assert_eq!(
-            decide(ImageProtocol::Auto, plain, || panic!("probed")),
+            decide(ImageProtocol::Auto, plain, || panic!("probed"), Vec::new),
             Protocol::Blocks
         );
         let iterm = env(&[("TERM_PROGRAM", "iTerm.app")]);
         assert_eq!(
-            decide(ImageProtocol::Auto, iterm, || false),
+            decide(ImageProtocol::Auto, iterm, || false, not_asked),
             Protocol::Iterm
         );
         let tmux = env(&[
@@ -241,36 +282,105 @@ mod tests {
         ]);
         let probed = std::cell::Cell::new(false);
         assert_eq!(
-            decide(ImageProtocol::Auto, tmux, || {
-                probed.set(true);
-                true
-            }),
+            decide(
+                ImageProtocol::Auto,
+                tmux,
+                || {
+                    probed.set(true);
+                    true
+                },
+                || {
+                    probed.set(true);
+                    SIXEL_ANSWER.to_vec()
+                }
+            ),
             Protocol::Blocks
         );
         assert!(!probed.get(), "no probe inside tmux");
     }
 
     #[test]
+    fn auto_asks_for_device_attributes_after_kitty_and_iterm() {
+        let plain = env(&[("TERM", "xterm-256color")]);
+        let answer = |a: &'static [u8]| move || a.to_vec();
+        assert_eq!(
+            decide(ImageProtocol::Auto, plain, || false, answer(SIXEL_ANSWER)),
+            Protocol::Sixel
+        );
+        assert_eq!(
+            decide(
+                ImageProtocol::Auto,
+                plain,
+                || false,
+                answer(NO_SIXEL_ANSWER)
+            ),
+            Protocol::Blocks
+        );
+        // No answer before the deadline, or garbage: blocks.
+        assert_eq!(
+            decide(ImageProtocol::Auto, plain, || false, Vec::new),
+            Protocol::Blocks
+        );
+        assert_eq!(
+            decide(ImageProtocol::Auto, plain, || false, answer(b"\x1b[?62;4")),
+            Protocol::Blocks
+        );
+        // Konsole names itself kitty-capable and also speaks sixel: kitty when the probe
+        // passes, sixel when it does not.
+        let konsole = env(&[("KONSOLE_VERSION", "240202")]);
+        assert_eq!(
+            decide(ImageProtocol::Auto, konsole, || true, not_asked),
+            Protocol::Kitty
+        );
+        assert_eq!(
+            decide(ImageProtocol::Auto, konsole, || false, answer(SIXEL_ANSWER)),
+            Protocol::Sixel
+        );
+        // Inside tmux the answer would be tmux's own: not asked.
+        let tmux = env(&[("TMUX", "x")]);
+        assert_eq!(
+            decide(ImageProtocol::Auto, tmux, || false, not_asked),
+            Protocol::Blocks
+        );
+    }
+
+    #[test]
     fn a_named_protocol_wins() {
         let tmux = env(&[("TMUX", "x")]);
-        assert_eq!(decide(ImageProtocol::Kitty, tmux, || true), Protocol::Kitty);
+        assert_eq!(
+            decide(ImageProtocol::Kitty, tmux, || true, not_asked),
+            Protocol::Kitty
+        );
         // Kitty named, but the terminal does not answer the probe: half blocks.
         assert_eq!(
-            decide(ImageProtocol::Kitty, tmux, || false),
+            decide(ImageProtocol::Kitty, tmux, || false, not_asked),
             Protocol::Blocks
         );
         assert_eq!(
-            decide(ImageProtocol::Iterm, tmux, || false),
+            decide(ImageProtocol::Iterm, tmux, || false, not_asked),
             Protocol::Iterm
         );
-        assert_eq!(decide(ImageProtocol::Off, env(&[]), || true), Protocol::Off);
         assert_eq!(
-            decide(ImageProtocol::Blocks, env(&[]), || true),
-            Protocol::Blocks
+            decide(ImageProtocol::Off, env(&[]), || true, not_asked),
+            Protocol::Off
         );
         assert_eq!(
-            decide(ImageProtocol::Sixel, env(&[]), || true),
+            decide(ImageProtocol::Blocks, env(&[]), || true, not_asked),
             Protocol::Blocks
+        );
+        // Sixel named: used without asking, also inside tmux.
+        assert_eq!(
+            decide(
+                ImageProtocol::Sixel,
+                env(&[]),
+                || panic!("probed"),
+                not_asked
+            ),
+            Protocol::Sixel
+        );
+        assert_eq!(
+            decide(ImageProtocol::Sixel, tmux, || panic!("probed"), not_asked),
+            Protocol::Sixel
         );
     }
 
