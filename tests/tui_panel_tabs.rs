@@ -2,14 +2,13 @@
 //! and 50×15. Every state comes from running the reducer over keys and worker answers, with
 //! tasks and shares decoded from JSON the way the server sends them.
 
-use crossterm::event::KeyEvent;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::tui::{press, render, worker};
 use reve::api::models::{Share, Task, TaskCategory, TaskProgressMap};
 use reve::api::uri::CrUri;
 use reve::app::command::{Command, RequestId};
 use reve::app::entry::Entry;
-use reve::app::keymap::KeyChord;
 use reve::app::modal::Modal;
 use reve::app::msg::{Failure, Msg, Page, TaskListPage, WorkerEvent};
 use reve::app::panel::PanelTab;
@@ -24,19 +23,6 @@ use std::time::{Duration, Instant};
 const SIZES: [(u16, u16); 2] = [(80, 24), (50, 15)];
 /// 2026-11-27 01:21 UTC.
 const T: i64 = 1_795_742_460;
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn worker(state: &mut State, event: WorkerEvent) -> Vec<Command> {
-    update(state, Msg::Worker(event))
-}
 
 /// Both panes loaded (the drive root, the working directory), as after start-up.
 fn browser(size: (u16, u16)) -> State {
@@ -220,12 +206,6 @@ fn shares_answer(req: RequestId, shares: Vec<Share>, next: Option<&str>) -> Work
         shares,
         next_token: next.map(str::to_string),
     }
-}
-
-fn render(state: &State, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| reve::ui::draw(f, state)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {

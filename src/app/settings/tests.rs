@@ -5,11 +5,10 @@ use crate::api::codes;
 use crate::api::models::{DavAccount, User, UserSettings};
 use crate::app::command::{Command, RequestId};
 use crate::app::entry::Entry;
-use crate::app::keymap::KeyChord;
 use crate::app::msg::{Account, Failure, Msg, Page, WorkerEvent};
 use crate::app::state::{Screen, Startup, State};
+use crate::app::test_support::{press, type_text};
 use crate::app::update;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 
 fn user(nickname: &str) -> User {
@@ -62,28 +61,10 @@ fn state() -> State {
     state
 }
 
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
 /// Empties the focused field.
 fn clear(state: &mut State) {
     for _ in 0..40 {
         press(state, "backspace");
-    }
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
     }
 }
 
