@@ -69,6 +69,14 @@ fn open_tab(state: &mut State, tab: &str) -> RequestId {
     list_request(&press(state, tab))
 }
 
+/// A browser at `size` with the panel's tab `tab` open and its list answered by `answer`.
+fn tab_with(size: (u16, u16), tab: &str, answer: impl FnOnce(RequestId) -> WorkerEvent) -> State {
+    let mut state = browser(size);
+    let req = open_tab(&mut state, tab);
+    worker(&mut state, answer(req));
+    state
+}
+
 fn task(id: &str, kind: &str, status: &str, props: serde_json::Value) -> Task {
     serde_json::from_value(json!({
         "id": id,
@@ -249,18 +257,12 @@ fn tasks_loading() {
 #[test]
 fn tasks_empty() {
     snap("tasks_empty", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "2");
-        worker(&mut state, tasks_answer(req, Vec::new(), None));
-        state
+        tab_with(size, "2", |req| tasks_answer(req, Vec::new(), None))
     });
 }
 
 fn tasks_listed(size: (u16, u16)) -> State {
-    let mut state = browser(size);
-    let req = open_tab(&mut state, "2");
-    worker(&mut state, tasks_answer(req, sample_tasks(), None));
-    state
+    tab_with(size, "2", |req| tasks_answer(req, sample_tasks(), None))
 }
 
 #[test]
@@ -301,26 +303,17 @@ fn tasks_list_with_live_progress() {
 #[test]
 fn tasks_error() {
     snap("tasks_error", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "2");
-        worker(
-            &mut state,
-            WorkerEvent::PanelFailed {
-                req,
-                failure: failure("Internal server error (code 500)"),
-            },
-        );
-        state
+        tab_with(size, "2", |req| WorkerEvent::PanelFailed {
+            req,
+            failure: failure("Internal server error (code 500)"),
+        })
     });
 }
 
 #[test]
 fn tasks_hostile_summaries() {
     snap("tasks_hostile", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "2");
-        worker(&mut state, tasks_answer(req, hostile_tasks(), None));
-        state
+        tab_with(size, "2", |req| tasks_answer(req, hostile_tasks(), None))
     });
     // The details popup shows the same data, also sanitized.
     let mut state = browser((80, 24));
@@ -556,18 +549,12 @@ fn shares_loading() {
 #[test]
 fn shares_empty() {
     snap("shares_empty", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "3");
-        worker(&mut state, shares_answer(req, Vec::new(), None));
-        state
+        tab_with(size, "3", |req| shares_answer(req, Vec::new(), None))
     });
 }
 
 fn shares_listed(size: (u16, u16)) -> State {
-    let mut state = browser(size);
-    let req = open_tab(&mut state, "3");
-    worker(&mut state, shares_answer(req, sample_shares(), None));
-    state
+    tab_with(size, "3", |req| shares_answer(req, sample_shares(), None))
 }
 
 #[test]
@@ -582,25 +569,17 @@ fn shares_list() {
 #[test]
 fn shares_error() {
     snap("shares_error", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "3");
-        worker(
-            &mut state,
-            WorkerEvent::PanelFailed {
-                req,
-                failure: failure("Internal server error (code 500)"),
-            },
-        );
-        state
+        tab_with(size, "3", |req| WorkerEvent::PanelFailed {
+            req,
+            failure: failure("Internal server error (code 500)"),
+        })
     });
 }
 
 #[test]
 fn shares_hostile_names() {
     snap("shares_hostile", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "3");
-        worker(&mut state, shares_answer(req, hostile_shares(), None));
+        let mut state = tab_with(size, "3", |req| shares_answer(req, hostile_shares(), None));
         press(&mut state, "j");
         state
     });
@@ -823,9 +802,9 @@ fn torrent_task() -> Task {
 }
 
 fn torrent_files_open(size: (u16, u16)) -> State {
-    let mut state = browser(size);
-    let req = open_tab(&mut state, "2");
-    worker(&mut state, tasks_answer(req, vec![torrent_task()], None));
+    let mut state = tab_with(size, "2", |req| {
+        tasks_answer(req, vec![torrent_task()], None)
+    });
     press(&mut state, "f");
     state
 }
