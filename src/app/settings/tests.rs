@@ -81,6 +81,18 @@ fn call(commands: &[Command]) -> (RequestId, SettingsCall) {
     found[0].clone()
 }
 
+/// The error shown on the open form (there must be both).
+fn form_error(state: &State) -> &str {
+    state
+        .settings
+        .form
+        .as_ref()
+        .unwrap()
+        .error
+        .as_deref()
+        .unwrap()
+}
+
 fn reply(state: &mut State, req: RequestId, reply: Result<SettingsReply, Failure>) -> Vec<Command> {
     update(state, Msg::Worker(WorkerEvent::Settings { req, reply }))
 }
@@ -301,13 +313,7 @@ fn upload_takes_the_highlighted_local_file_and_refreshes_the_picture() {
             ..Failure::default()
         }),
     );
-    let form = s.settings.form.as_ref().unwrap();
-    assert!(
-        form.error
-            .as_deref()
-            .unwrap()
-            .starts_with("The server refused the picture")
-    );
+    assert!(form_error(&s).starts_with("The server refused the picture"));
     let (req, _) = call(&press(&mut s, "enter"));
     let commands = reply(&mut s, req, Ok(SettingsReply::AvatarSaved));
     assert!(s.settings.form.is_none());
@@ -399,16 +405,7 @@ fn password_change_checks_and_shows_the_wrong_current_password() {
     press(&mut s, "tab");
     type_text(&mut s, "new-pass-2");
     assert!(press(&mut s, "enter").is_empty());
-    assert!(
-        s.settings
-            .form
-            .as_ref()
-            .unwrap()
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("differ")
-    );
+    assert!(form_error(&s).contains("differ"));
     press(&mut s, "backspace");
     type_text(&mut s, "1");
     let (req, c) = call(&press(&mut s, "enter"));
@@ -753,16 +750,7 @@ fn sign_up_from_the_sign_in_screen_with_a_captcha() {
     type_text(&mut s, "secret-1");
     // The CAPTCHA is required.
     assert!(press(&mut s, "enter").is_empty());
-    assert!(
-        s.settings
-            .form
-            .as_ref()
-            .unwrap()
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("CAPTCHA")
-    );
+    assert!(form_error(&s).contains("CAPTCHA"));
     press(&mut s, "tab");
     type_text(&mut s, "ab12");
     let (req, c) = call(&press(&mut s, "enter"));
