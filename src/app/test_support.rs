@@ -4,10 +4,23 @@
 use crate::app::command::Command;
 use crate::app::entry::Entry;
 use crate::app::keymap::KeyChord;
-use crate::app::msg::{Msg, Page, WorkerEvent};
-use crate::app::state::State;
+use crate::app::msg::{Account, Msg, Page, WorkerEvent};
+use crate::app::state::{Startup, State};
 use crate::app::update;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+
+/// Start-up in `/home/me`, signed in to drive.example.com as me@example.com.
+pub(crate) fn signed_in() -> Startup {
+    let mut s = Startup::new(PathBuf::from("/home/me"));
+    s.signed_in = true;
+    s.account = Account {
+        server: "https://drive.example.com".into(),
+        email: "me@example.com".into(),
+        nickname: "Me".into(),
+    };
+    s
+}
 
 /// Presses keys given like `"g g space"`; returns every command.
 pub(crate) fn press(state: &mut State, keys: &str) -> Vec<Command> {

@@ -7,7 +7,7 @@ use crate::app::command::{Command, RequestId};
 use crate::app::entry::Entry;
 use crate::app::msg::{Account, Failure, Msg, Page, WorkerEvent};
 use crate::app::state::{Screen, Startup, State};
-use crate::app::test_support::{press, type_text};
+use crate::app::test_support::{press, signed_in, type_text};
 use crate::app::update;
 use std::path::PathBuf;
 
@@ -49,14 +49,7 @@ fn dav(id: &str, name: &str) -> DavAccount {
 }
 
 fn state() -> State {
-    let mut s = Startup::new(PathBuf::from("/home/me"));
-    s.signed_in = true;
-    s.account = Account {
-        server: "https://drive.example.com".into(),
-        email: "me@example.com".into(),
-        nickname: "Me".into(),
-    };
-    let mut state = State::new(s);
+    let mut state = State::new(signed_in());
     let _ = state.load_panes();
     state
 }

@@ -6,11 +6,11 @@ use crate::app::command::{Command, Op};
 use crate::app::entry::Entry;
 use crate::app::keymap::KeyChord;
 use crate::app::modal::Modal;
-use crate::app::msg::{Account, WorkerEvent};
+use crate::app::msg::WorkerEvent;
 use crate::app::panel::PanelTab;
 use crate::app::source::Source;
 use crate::app::state::{Startup, State};
-use crate::app::test_support::{event, page, press};
+use crate::app::test_support::{event, page, press, signed_in};
 use crate::app::transfers::{
     FileState, Interrupted, JobEnd, JobState, TransferId, TransferPrompt, TransferRequest,
 };
@@ -20,14 +20,7 @@ use std::time::{Duration, Instant};
 
 /// Drive root on the left (focused), `/home/me` on the right.
 fn loaded() -> State {
-    let mut s = Startup::new(PathBuf::from("/home/me"));
-    s.signed_in = true;
-    s.account = Account {
-        server: "https://drive.example.com".into(),
-        email: "me@example.com".into(),
-        nickname: "Me".into(),
-    };
-    let mut state = State::new(s);
+    let mut state = State::new(signed_in());
     state.load_panes();
     page(
         &mut state,
