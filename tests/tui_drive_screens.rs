@@ -3,14 +3,13 @@
 //! links, tags and properties, search results, and hostile names. Every state comes from
 //! running the reducer over messages.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::tui::{page, press, render, type_text};
 use reve::app::command::{Command, RequestId};
 use reve::app::drive::{DriveAnswer, FileDetails, MetaRow, PinRow, VersionRow};
 use reve::app::entry::Entry;
-use reve::app::keymap::KeyChord;
-use reve::app::msg::{Account, Msg, Page, WorkerEvent};
+use reve::app::msg::{Account, Msg, WorkerEvent};
 use reve::app::state::{Startup, State};
 use reve::app::update;
 use reve::config::SharePreset;
@@ -42,39 +41,6 @@ fn presets() -> BTreeMap<String, SharePreset> {
         },
     );
     p
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-}
-
-fn page(state: &mut State, i: usize, entries: Vec<Entry>) {
-    let req = state.panes[i].loading.expect("loading").req;
-    update(
-        state,
-        Msg::Worker(WorkerEvent::Page {
-            req,
-            page: Page {
-                entries,
-                last: true,
-                caps: None,
-            },
-        }),
-    );
 }
 
 fn loaded(size: (u16, u16), entries: Vec<Entry>) -> State {
@@ -129,12 +95,6 @@ fn cursor_on(state: &mut State, name: &str) {
     let row = state.focused().listing.row_of(name).expect("listed");
     let rows = state.pane_rows(state.focus);
     state.focused_mut().set_cursor(row, rows);
-}
-
-fn render(state: &State, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| reve::ui::draw(f, state)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {

@@ -2,14 +2,13 @@
 //! and 50×15. Every state comes from running the reducer over keys and worker answers, with
 //! tasks and shares decoded from JSON the way the server sends them.
 
-use crossterm::event::KeyEvent;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::tui::{press, render, worker};
 use reve::api::models::{Share, Task, TaskCategory, TaskProgressMap};
 use reve::api::uri::CrUri;
 use reve::app::command::{Command, RequestId};
 use reve::app::entry::Entry;
-use reve::app::keymap::KeyChord;
 use reve::app::modal::Modal;
 use reve::app::msg::{Failure, Msg, Page, TaskListPage, WorkerEvent};
 use reve::app::panel::PanelTab;
@@ -24,19 +23,6 @@ use std::time::{Duration, Instant};
 const SIZES: [(u16, u16); 2] = [(80, 24), (50, 15)];
 /// 2026-11-27 01:21 UTC.
 const T: i64 = 1_795_742_460;
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn worker(state: &mut State, event: WorkerEvent) -> Vec<Command> {
-    update(state, Msg::Worker(event))
-}
 
 /// Both panes loaded (the drive root, the working directory), as after start-up.
 fn browser(size: (u16, u16)) -> State {
@@ -81,6 +67,14 @@ fn list_request(commands: &[Command]) -> RequestId {
 fn open_tab(state: &mut State, tab: &str) -> RequestId {
     press(state, "t");
     list_request(&press(state, tab))
+}
+
+/// A browser at `size` with the panel's tab `tab` open and its list answered by `answer`.
+fn tab_with(size: (u16, u16), tab: &str, answer: impl FnOnce(RequestId) -> WorkerEvent) -> State {
+    let mut state = browser(size);
+    let req = open_tab(&mut state, tab);
+    worker(&mut state, answer(req));
+    state
 }
 
 fn task(id: &str, kind: &str, status: &str, props: serde_json::Value) -> Task {
@@ -222,12 +216,6 @@ fn shares_answer(req: RequestId, shares: Vec<Share>, next: Option<&str>) -> Work
     }
 }
 
-fn render(state: &State, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| reve::ui::draw(f, state)).unwrap();
-    terminal.backend().to_string()
-}
-
 fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {
     for size in SIZES {
         let state = make(size);
@@ -269,18 +257,12 @@ fn tasks_loading() {
 #[test]
 fn tasks_empty() {
     snap("tasks_empty", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "2");
-        worker(&mut state, tasks_answer(req, Vec::new(), None));
-        state
+        tab_with(size, "2", |req| tasks_answer(req, Vec::new(), None))
     });
 }
 
 fn tasks_listed(size: (u16, u16)) -> State {
-    let mut state = browser(size);
-    let req = open_tab(&mut state, "2");
-    worker(&mut state, tasks_answer(req, sample_tasks(), None));
-    state
+    tab_with(size, "2", |req| tasks_answer(req, sample_tasks(), None))
 }
 
 #[test]
@@ -321,26 +303,17 @@ fn tasks_list_with_live_progress() {
 #[test]
 fn tasks_error() {
     snap("tasks_error", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "2");
-        worker(
-            &mut state,
-            WorkerEvent::PanelFailed {
-                req,
-                failure: failure("Internal server error (code 500)"),
-            },
-        );
-        state
+        tab_with(size, "2", |req| WorkerEvent::PanelFailed {
+            req,
+            failure: failure("Internal server error (code 500)"),
+        })
     });
 }
 
 #[test]
 fn tasks_hostile_summaries() {
     snap("tasks_hostile", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "2");
-        worker(&mut state, tasks_answer(req, hostile_tasks(), None));
-        state
+        tab_with(size, "2", |req| tasks_answer(req, hostile_tasks(), None))
     });
     // The details popup shows the same data, also sanitized.
     let mut state = browser((80, 24));
@@ -576,18 +549,12 @@ fn shares_loading() {
 #[test]
 fn shares_empty() {
     snap("shares_empty", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "3");
-        worker(&mut state, shares_answer(req, Vec::new(), None));
-        state
+        tab_with(size, "3", |req| shares_answer(req, Vec::new(), None))
     });
 }
 
 fn shares_listed(size: (u16, u16)) -> State {
-    let mut state = browser(size);
-    let req = open_tab(&mut state, "3");
-    worker(&mut state, shares_answer(req, sample_shares(), None));
-    state
+    tab_with(size, "3", |req| shares_answer(req, sample_shares(), None))
 }
 
 #[test]
@@ -602,25 +569,17 @@ fn shares_list() {
 #[test]
 fn shares_error() {
     snap("shares_error", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "3");
-        worker(
-            &mut state,
-            WorkerEvent::PanelFailed {
-                req,
-                failure: failure("Internal server error (code 500)"),
-            },
-        );
-        state
+        tab_with(size, "3", |req| WorkerEvent::PanelFailed {
+            req,
+            failure: failure("Internal server error (code 500)"),
+        })
     });
 }
 
 #[test]
 fn shares_hostile_names() {
     snap("shares_hostile", |size| {
-        let mut state = browser(size);
-        let req = open_tab(&mut state, "3");
-        worker(&mut state, shares_answer(req, hostile_shares(), None));
+        let mut state = tab_with(size, "3", |req| shares_answer(req, hostile_shares(), None));
         press(&mut state, "j");
         state
     });
@@ -843,9 +802,9 @@ fn torrent_task() -> Task {
 }
 
 fn torrent_files_open(size: (u16, u16)) -> State {
-    let mut state = browser(size);
-    let req = open_tab(&mut state, "2");
-    worker(&mut state, tasks_answer(req, vec![torrent_task()], None));
+    let mut state = tab_with(size, "2", |req| {
+        tasks_answer(req, vec![torrent_task()], None)
+    });
     press(&mut state, "f");
     state
 }

@@ -1,13 +1,12 @@
 //! Screens as text: `insta` snapshots on a `TestBackend` at 80×24 and 50×15. Every state is
 //! produced by running the reducer over messages, as the loop would.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::tui::{page, press, render, type_text};
 use reve::app::command::Command;
 use reve::app::entry::Entry;
-use reve::app::keymap::KeyChord;
-use reve::app::msg::{Account, FailedItem, Failure, Msg, Page, WorkerEvent};
+use reve::app::msg::{Account, FailedItem, Failure, Msg, WorkerEvent};
 use reve::app::state::{Startup, State};
 use reve::app::update;
 use std::path::PathBuf;
@@ -25,39 +24,6 @@ fn startup(signed_in: bool) -> Startup {
         nickname: "Me".into(),
     };
     s
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-}
-
-fn page(state: &mut State, i: usize, entries: Vec<Entry>) {
-    let req = state.panes[i].loading.expect("loading").req;
-    update(
-        state,
-        Msg::Worker(WorkerEvent::Page {
-            req,
-            page: Page {
-                entries,
-                last: true,
-                caps: None,
-            },
-        }),
-    );
 }
 
 fn drive_entries() -> Vec<Entry> {
@@ -119,12 +85,6 @@ fn loaded(size: (u16, u16)) -> State {
         }),
     );
     state
-}
-
-fn render(state: &State, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| reve::ui::draw(f, state)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {

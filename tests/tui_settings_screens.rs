@@ -2,12 +2,13 @@
 //! 50×15, with errors and hostile server strings. Every state comes from running the reducer
 //! over keys and worker answers, as the loop would.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod common;
+
+use common::tui::{press, type_text};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reve::api::models::{Capacity, DavAccount, Secret, User, UserSettings};
 use reve::app::command::{Command, RequestId};
-use reve::app::keymap::KeyChord;
 use reve::app::msg::{Account, Failure, Msg, WorkerEvent};
 use reve::app::settings::{AvatarPicture, ProInfo, Profile, SettingsCall, SettingsReply};
 use reve::app::state::{Startup, State};
@@ -106,24 +107,6 @@ fn startup() -> Startup {
         nickname: "Ada".into(),
     };
     s
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
 }
 
 fn requests(commands: &[Command]) -> Vec<(RequestId, SettingsCall)> {

@@ -14,7 +14,7 @@ use reve::api::Client;
 use reve::app::command::Command;
 use reve::app::keymap::KeyChord;
 use reve::app::msg::{Account, Msg, WorkerEvent};
-use reve::app::settings::{AvatarView, FormPurpose, SettingsReply};
+use reve::app::settings::{AvatarPicture, AvatarView, FormPurpose, SettingsReply};
 use reve::app::state::{Screen, Startup, State};
 use reve::app::update;
 use reve::demo::{DemoHandle, seed};
@@ -140,6 +140,19 @@ impl Harness {
     fn update(&mut self, msg: Msg) {
         let commands = update(&mut self.state, msg);
         self.perform(commands);
+    }
+
+    /// Answers a picture request of the screen with `picture`, as the worker would.
+    fn answer_avatar(&mut self, picture: AvatarPicture) {
+        let req = self.state.next_request();
+        self.state
+            .settings
+            .waiting
+            .insert(req, reve::app::settings::Waiting::Avatar);
+        self.update(Msg::Worker(WorkerEvent::Settings {
+            req,
+            reply: Ok(SettingsReply::Avatar(picture)),
+        }));
     }
 
     /// Feeds the worker's answers in until the screen waits for nothing.
@@ -365,15 +378,7 @@ async fn revert_to_gravatar_shows_the_gravatar_picture_fetched_without_the_token
     let (host, seen) = gravatar_stub().await;
     let client = demo_client(&server.base_url()).await;
     let picture = gravatar_answer(&client, &host).await;
-    let req = h.state.next_request();
-    h.state
-        .settings
-        .waiting
-        .insert(req, reve::app::settings::Waiting::Avatar);
-    h.update(Msg::Worker(WorkerEvent::Settings {
-        req,
-        reply: Ok(SettingsReply::Avatar(picture)),
-    }));
+    h.answer_avatar(picture);
     h.render();
     assert!(matches!(
         h.printer.last_picture(),
@@ -404,15 +409,7 @@ async fn gravatar_unreachable_shows_initials() {
     };
     let client = demo_client(&server.base_url()).await;
     let picture = gravatar_answer(&client, &closed).await;
-    let req = h.state.next_request();
-    h.state
-        .settings
-        .waiting
-        .insert(req, reve::app::settings::Waiting::Avatar);
-    h.update(Msg::Worker(WorkerEvent::Settings {
-        req,
-        reply: Ok(SettingsReply::Avatar(picture)),
-    }));
+    h.answer_avatar(picture);
     h.render();
     match &h.state.settings.avatar {
         AvatarView::Initials { letters, note } => {

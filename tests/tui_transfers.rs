@@ -3,13 +3,12 @@
 //! status-bar summary. `insta` snapshots at 80×24 and 50×15; every state comes from running
 //! the reducer over key presses and worker events.
 
-use crossterm::event::KeyEvent;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::tui::{page, press, render, worker};
 use reve::app::command::Command;
 use reve::app::entry::Entry;
-use reve::app::keymap::KeyChord;
-use reve::app::msg::{Account, Msg, Page, WorkerEvent};
+use reve::app::msg::{Account, Msg, WorkerEvent};
 use reve::app::state::{Startup, State};
 use reve::app::transfers::{Interrupted, JobEnd, TransferId};
 use reve::app::update;
@@ -20,34 +19,6 @@ use std::time::{Duration, Instant};
 const SIZES: [(u16, u16); 2] = [(80, 24), (50, 15)];
 const T: i64 = 1_795_742_460;
 const MIB: u64 = 1 << 20;
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn worker(state: &mut State, e: WorkerEvent) -> Vec<Command> {
-    update(state, Msg::Worker(e))
-}
-
-fn page(state: &mut State, i: usize, entries: Vec<Entry>) {
-    let req = state.panes[i].loading.expect("loading").req;
-    worker(
-        state,
-        WorkerEvent::Page {
-            req,
-            page: Page {
-                entries,
-                last: true,
-                caps: None,
-            },
-        },
-    );
-}
 
 fn loaded(size: (u16, u16)) -> State {
     let mut s = Startup::new(PathBuf::from("/home/me/work"));
@@ -256,12 +227,6 @@ fn with_transfers(size: (u16, u16)) -> State {
     update(&mut state, Msg::Tick(t1 + Duration::from_secs(5)));
     assert!(state.toast.is_none());
     state
-}
-
-fn render(state: &State, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| reve::ui::draw(f, state)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {

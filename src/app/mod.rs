@@ -21,6 +21,8 @@ pub mod signin;
 pub mod sort;
 pub mod source;
 pub mod state;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod transfers;
 pub mod update;
 

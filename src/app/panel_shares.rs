@@ -168,27 +168,21 @@ pub fn list_rows(state: &State) -> usize {
 pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let rows = list_rows(state);
     let t = tab(state);
-    let last = t.shares.len().saturating_sub(1);
+    if super::panel_tasks::move_cursor(&mut t.cursor, &mut t.offset, t.shares.len(), rows, action) {
+        return more_if_at_end(state);
+    }
     match action {
-        Action::Up => t.cursor = t.cursor.saturating_sub(1),
-        Action::Down => t.cursor = (t.cursor + 1).min(last),
-        Action::PageUp => t.cursor = t.cursor.saturating_sub(rows),
-        Action::PageDown => t.cursor = (t.cursor + rows).min(last),
-        Action::Top => t.cursor = 0,
-        Action::Bottom => t.cursor = last,
-        Action::Refresh => return refresh(state),
-        Action::EditShare => return edit(state),
-        Action::RevokeShare => return ask_revoke(state),
-        Action::CopyShareLink => return copy(state),
-        Action::ShareQr => return qr(state),
-        Action::OpenShare => return open(state),
+        Action::Refresh => refresh(state),
+        Action::EditShare => edit(state),
+        Action::RevokeShare => ask_revoke(state),
+        Action::CopyShareLink => copy(state),
+        Action::ShareQr => qr(state),
+        Action::OpenShare => open(state),
         _ => {
             state.dirty = false;
-            return Vec::new();
+            Vec::new()
         }
     }
-    t.offset = super::panel_tasks::first_row(t.offset, t.cursor, rows);
-    more_if_at_end(state)
 }
 
 fn more_if_at_end(state: &mut State) -> Vec<Command> {

@@ -44,6 +44,30 @@ pub fn first_row(offset: usize, cursor: usize, rows: usize) -> usize {
     offset.min(cursor).max((cursor + 1).saturating_sub(rows))
 }
 
+/// Moves a list's cursor for a movement action (up, down, a page, top, bottom) over `len`
+/// items with `rows` visible, and scrolls `offset` to keep it shown; `false` for any other
+/// action, which leaves both alone.
+pub fn move_cursor(
+    cursor: &mut usize,
+    offset: &mut usize,
+    len: usize,
+    rows: usize,
+    action: Action,
+) -> bool {
+    let last = len.saturating_sub(1);
+    *cursor = match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (*cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(rows),
+        Action::PageDown => (*cursor + rows).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    *offset = first_row(*offset, *cursor, rows);
+    true
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ServerTasksTab {
     pub cursor: usize,
@@ -367,27 +391,20 @@ pub fn layout(body: Rect) -> TabLayout {
 pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let rows = list_rows(state);
     let t = tab(state);
-    let len = t.rows.len();
-    let last = len.saturating_sub(1);
+    if move_cursor(&mut t.cursor, &mut t.offset, t.rows.len(), rows, action) {
+        return more_if_at_end(state);
+    }
     match action {
-        Action::Up => t.cursor = t.cursor.saturating_sub(1),
-        Action::Down => t.cursor = (t.cursor + 1).min(last),
-        Action::PageUp => t.cursor = t.cursor.saturating_sub(rows),
-        Action::PageDown => t.cursor = (t.cursor + rows).min(last),
-        Action::Top => t.cursor = 0,
-        Action::Bottom => t.cursor = last,
-        Action::Refresh => return refresh(state),
-        Action::Info => return details(state),
-        Action::CancelTask => return ask_cancel(state),
-        Action::GoToResult => return go_to_result(state),
-        Action::SelectTaskFiles => return choose_files(state),
+        Action::Refresh => refresh(state),
+        Action::Info => details(state),
+        Action::CancelTask => ask_cancel(state),
+        Action::GoToResult => go_to_result(state),
+        Action::SelectTaskFiles => choose_files(state),
         _ => {
             state.dirty = false;
-            return Vec::new();
+            Vec::new()
         }
     }
-    t.offset = first_row(t.offset, t.cursor, rows);
-    more_if_at_end(state)
 }
 
 /// The cursor on the last row reads the next pages, when the server has more.

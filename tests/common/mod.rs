@@ -1,7 +1,9 @@
 //! Helpers of the client-against-demo-server tests: servers, signed-in clients, a counting
-//! reverse proxy, TOTP codes, downloads and task polling.
+//! reverse proxy, TOTP codes, downloads and task polling; in `tui`, the TUI tests' helpers.
 
 #![allow(dead_code)] // Each test binary uses a different subset.
+
+pub mod tui;
 
 use axum::body::Body;
 use axum::extract::State;

@@ -5,11 +5,10 @@ use crate::api::codes;
 use crate::api::models::{DavAccount, User, UserSettings};
 use crate::app::command::{Command, RequestId};
 use crate::app::entry::Entry;
-use crate::app::keymap::KeyChord;
 use crate::app::msg::{Account, Failure, Msg, Page, WorkerEvent};
 use crate::app::state::{Screen, Startup, State};
+use crate::app::test_support::{press, signed_in, type_text};
 use crate::app::update;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 
 fn user(nickname: &str) -> User {
@@ -50,40 +49,15 @@ fn dav(id: &str, name: &str) -> DavAccount {
 }
 
 fn state() -> State {
-    let mut s = Startup::new(PathBuf::from("/home/me"));
-    s.signed_in = true;
-    s.account = Account {
-        server: "https://drive.example.com".into(),
-        email: "me@example.com".into(),
-        nickname: "Me".into(),
-    };
-    let mut state = State::new(s);
+    let mut state = State::new(signed_in());
     let _ = state.load_panes();
     state
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
 }
 
 /// Empties the focused field.
 fn clear(state: &mut State) {
     for _ in 0..40 {
         press(state, "backspace");
-    }
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
     }
 }
 
@@ -98,6 +72,18 @@ fn call(commands: &[Command]) -> (RequestId, SettingsCall) {
         .collect();
     assert_eq!(found.len(), 1, "{commands:?}");
     found[0].clone()
+}
+
+/// The error shown on the open form (there must be both).
+fn form_error(state: &State) -> &str {
+    state
+        .settings
+        .form
+        .as_ref()
+        .unwrap()
+        .error
+        .as_deref()
+        .unwrap()
 }
 
 fn reply(state: &mut State, req: RequestId, reply: Result<SettingsReply, Failure>) -> Vec<Command> {
@@ -320,13 +306,7 @@ fn upload_takes_the_highlighted_local_file_and_refreshes_the_picture() {
             ..Failure::default()
         }),
     );
-    let form = s.settings.form.as_ref().unwrap();
-    assert!(
-        form.error
-            .as_deref()
-            .unwrap()
-            .starts_with("The server refused the picture")
-    );
+    assert!(form_error(&s).starts_with("The server refused the picture"));
     let (req, _) = call(&press(&mut s, "enter"));
     let commands = reply(&mut s, req, Ok(SettingsReply::AvatarSaved));
     assert!(s.settings.form.is_none());
@@ -418,16 +398,7 @@ fn password_change_checks_and_shows_the_wrong_current_password() {
     press(&mut s, "tab");
     type_text(&mut s, "new-pass-2");
     assert!(press(&mut s, "enter").is_empty());
-    assert!(
-        s.settings
-            .form
-            .as_ref()
-            .unwrap()
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("differ")
-    );
+    assert!(form_error(&s).contains("differ"));
     press(&mut s, "backspace");
     type_text(&mut s, "1");
     let (req, c) = call(&press(&mut s, "enter"));
@@ -772,16 +743,7 @@ fn sign_up_from_the_sign_in_screen_with_a_captcha() {
     type_text(&mut s, "secret-1");
     // The CAPTCHA is required.
     assert!(press(&mut s, "enter").is_empty());
-    assert!(
-        s.settings
-            .form
-            .as_ref()
-            .unwrap()
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("CAPTCHA")
-    );
+    assert!(form_error(&s).contains("CAPTCHA"));
     press(&mut s, "tab");
     type_text(&mut s, "ab12");
     let (req, c) = call(&press(&mut s, "enter"));

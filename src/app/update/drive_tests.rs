@@ -8,14 +8,13 @@ use crate::app::command::{Command, RequestId};
 use crate::app::drive::popup::DrivePopup;
 use crate::app::drive::{DriveAnswer, DriveJob, FileDetails, LinkRow, MetaRow, PinRow, VersionRow};
 use crate::app::entry::Entry;
-use crate::app::keymap::KeyChord;
 use crate::app::modal::Modal;
-use crate::app::msg::{Failure, Msg, Page, WorkerEvent};
+use crate::app::msg::{Failure, Msg, WorkerEvent};
 use crate::app::source::Source;
 use crate::app::state::{Startup, State};
+use crate::app::test_support::{page, press, type_text};
 use crate::config::SharePreset;
 use crate::drive::share::{Protection, ShareOptions};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -63,39 +62,6 @@ fn state_with(clipboard: bool) -> State {
 
 fn state() -> State {
     state_with(true)
-}
-
-fn page(state: &mut State, i: usize, entries: Vec<Entry>) -> Vec<Command> {
-    let req = state.panes[i].loading.expect("loading").req;
-    update(
-        state,
-        Msg::Worker(WorkerEvent::Page {
-            req,
-            page: Page {
-                entries,
-                last: true,
-                caps: None,
-            },
-        }),
-    )
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
 }
 
 /// The drive jobs among `commands`.

@@ -1,62 +1,26 @@
 //! Reducer tests of transfers and the task panel: messages in, state and commands out.
 
-use super::update;
 use crate::api::uri::CrUri;
 use crate::app::action::Context;
 use crate::app::command::{Command, Op};
 use crate::app::entry::Entry;
 use crate::app::keymap::KeyChord;
 use crate::app::modal::Modal;
-use crate::app::msg::{Account, Msg, Page, WorkerEvent};
+use crate::app::msg::WorkerEvent;
 use crate::app::panel::PanelTab;
 use crate::app::source::Source;
 use crate::app::state::{Startup, State};
+use crate::app::test_support::{event, page, press, signed_in};
 use crate::app::transfers::{
     FileState, Interrupted, JobEnd, JobState, TransferId, TransferPrompt, TransferRequest,
 };
 use crate::transfer::{Answer, Choice, Conflict, Delta, Direction, Event, Outcome, Phase};
-use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn press(state: &mut State, keys: &str) -> Vec<Command> {
-    keys.split_whitespace()
-        .flat_map(|k| {
-            let c = KeyChord::parse(k).unwrap();
-            update(state, Msg::Key(KeyEvent::new(c.code, c.mods)))
-        })
-        .collect()
-}
-
-fn event(state: &mut State, e: WorkerEvent) -> Vec<Command> {
-    update(state, Msg::Worker(e))
-}
-
-fn page(state: &mut State, i: usize, entries: Vec<Entry>) {
-    let req = state.panes[i].loading.expect("loading").req;
-    event(
-        state,
-        WorkerEvent::Page {
-            req,
-            page: Page {
-                entries,
-                last: true,
-                caps: None,
-            },
-        },
-    );
-}
-
 /// Drive root on the left (focused), `/home/me` on the right.
 fn loaded() -> State {
-    let mut s = Startup::new(PathBuf::from("/home/me"));
-    s.signed_in = true;
-    s.account = Account {
-        server: "https://drive.example.com".into(),
-        email: "me@example.com".into(),
-        nickname: "Me".into(),
-    };
-    let mut state = State::new(s);
+    let mut state = State::new(signed_in());
     state.load_panes();
     page(
         &mut state,

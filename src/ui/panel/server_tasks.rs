@@ -50,22 +50,17 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, focused: bool) {
         table::note(buf, body, &empty_note(tab, state.ticks));
         return;
     }
-    if let Some(header) = parts.header {
-        table::header(buf, header, columns);
-    }
-    let rows = parts.rows;
-    let first = first_row(tab.offset, tab.cursor, rows.height as usize);
-    for (line, i) in (first..tab.rows.len())
-        .take(rows.height as usize)
-        .enumerate()
-    {
+    let view = table::ListView {
+        len: tab.rows.len(),
+        offset: tab.offset,
+        cursor: tab.cursor,
+        focused,
+    };
+    table::draw_list(buf, &parts, columns, view, |i| {
         let row = &tab.rows[i];
         let cells = cells(row, wide, state.utc_offset_secs, state.ticks);
-        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let text = table::compose(columns, &refs, rows.width as usize);
-        let style = table::with_cursor(status_style(row.task.status), i == tab.cursor, focused);
-        table::row(buf, rows, rows.y + line as u16, &text, style);
-    }
+        (cells, status_style(row.task.status))
+    });
     if let Some(detail) = parts.detail {
         draw_detail(buf, detail, tab, state.utc_offset_secs);
     }

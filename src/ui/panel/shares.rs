@@ -8,7 +8,7 @@ use super::table::{self as table, Column};
 use crate::api::models::Share;
 use crate::app::action::{Action, Context};
 use crate::app::panel_shares::{QrView, ShareForm, SharesTab, downloads_text, expiry_text};
-use crate::app::panel_tasks::{first_row, layout};
+use crate::app::panel_tasks::layout;
 use crate::app::state::State;
 use crate::qr::{self, QrStyle};
 use ratatui::Frame;
@@ -46,27 +46,21 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, focused: bool) {
         table::note(buf, body, &empty_note(tab, state.ticks));
         return;
     }
-    if let Some(header) = parts.header {
-        table::header(buf, header, columns);
-    }
-    let rows = parts.rows;
-    let first = first_row(tab.offset, tab.cursor, rows.height as usize);
-    for (line, i) in (first..tab.shares.len())
-        .take(rows.height as usize)
-        .enumerate()
-    {
+    let view = table::ListView {
+        len: tab.shares.len(),
+        offset: tab.offset,
+        cursor: tab.cursor,
+        focused,
+    };
+    table::draw_list(buf, &parts, columns, view, |i| {
         let share = &tab.shares[i];
-        let cells = cells(share, wide, state.utc_offset_secs);
-        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let text = table::compose(columns, &refs, rows.width as usize);
         let base = if share.expired {
             theme::dim()
         } else {
             Style::new()
         };
-        let style = table::with_cursor(base, i == tab.cursor, focused);
-        table::row(buf, rows, rows.y + line as u16, &text, style);
-    }
+        (cells(share, wide, state.utc_offset_secs), base)
+    });
     if let Some(detail) = parts.detail {
         draw_detail(buf, detail, tab, state.utc_offset_secs);
     }

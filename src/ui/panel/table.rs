@@ -3,6 +3,7 @@
 //! and a note in place of the rows when there are none.
 
 use super::super::{text, theme};
+use crate::app::panel_tasks::{TabLayout, first_row};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -95,5 +96,37 @@ pub fn with_cursor(base: Style, is_cursor: bool, focused: bool) -> Style {
         base.patch(theme::cursor(focused))
     } else {
         base
+    }
+}
+
+/// The list of a tab: how many rows, the first one shown before scrolling, the cursor.
+#[derive(Debug, Clone, Copy)]
+pub struct ListView {
+    pub len: usize,
+    pub offset: usize,
+    pub cursor: usize,
+    pub focused: bool,
+}
+
+/// Draws the header (when the layout has room for it) and the rows that fit, scrolled so the
+/// cursor shows and highlighted on it; `row(i)` gives row `i`'s cells and its own style.
+pub fn draw_list(
+    buf: &mut Buffer,
+    parts: &TabLayout,
+    columns: &[Column],
+    view: ListView,
+    row_of: impl Fn(usize) -> (Vec<String>, Style),
+) {
+    if let Some(header_area) = parts.header {
+        header(buf, header_area, columns);
+    }
+    let rows = parts.rows;
+    let first = first_row(view.offset, view.cursor, rows.height as usize);
+    for (line, i) in (first..view.len).take(rows.height as usize).enumerate() {
+        let (cells, base) = row_of(i);
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let text = compose(columns, &refs, rows.width as usize);
+        let style = with_cursor(base, i == view.cursor, view.focused);
+        row(buf, rows, rows.y + line as u16, &text, style);
     }
 }
