@@ -215,6 +215,13 @@ impl Task {
     }
 }
 
+/// A field the task routes need, refused with the server's `"<Field> cannot be empty"`.
+fn required(value: Option<String>, field: &str) -> Result<String, ApiErr> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiErr::param(format!("{field} cannot be empty")))
+}
+
 fn bad_object_id() -> ApiErr {
     ApiErr::new(40001, "Failed to parse object ID")
 }
@@ -987,10 +994,7 @@ async fn create_archive(
     if body.src.is_empty() {
         return Err(ApiErr::param("Src cannot be empty"));
     }
-    let dst = body
-        .dst
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| ApiErr::param("Dst cannot be empty"))?;
+    let dst = required(body.dst, "Dst")?;
     let mut store = state.lock();
     if !store.is_admin(user) {
         return Err(ApiErr::new(40007, "Group not allowed to compress files"));
@@ -1036,10 +1040,7 @@ async fn create_extract(
         .first()
         .cloned()
         .ok_or_else(|| ApiErr::param("Src cannot be empty"))?;
-    let dst = body
-        .dst
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| ApiErr::param("Dst cannot be empty"))?;
+    let dst = required(body.dst, "Dst")?;
     let mut store = state.lock();
     if !store.is_admin(user) {
         return Err(ApiErr::new(40007, "Group not allowed to compress files"));
@@ -1078,10 +1079,7 @@ async fn create_downloads(
     SignedIn(user): SignedIn,
     Body(body): Body<DownloadBody>,
 ) -> ApiResult {
-    let dst = body
-        .dst
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| ApiErr::param("Dst cannot be empty"))?;
+    let dst = required(body.dst, "Dst")?;
     let mut store = state.lock();
     if !store.is_admin(user) {
         return Err(ApiErr::new(40007, "Group not allowed to download files"));
@@ -1205,14 +1203,8 @@ async fn create_import(
     if !state.lock().is_admin(user) {
         return Err(ApiErr::new(403, ""));
     }
-    let src = body
-        .src
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiErr::param("Src cannot be empty"))?;
-    let dst = body
-        .dst
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiErr::param("Dst cannot be empty"))?;
+    let src = required(body.src, "Src")?;
+    let dst = required(body.dst, "Dst")?;
     let target = body
         .user_id
         .as_deref()
